@@ -1,0 +1,34 @@
+"""Shared fixtures: one real training run, reused by every test that needs a model."""
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)  # import build_model, main and preprocessing as the scripts do
+
+
+def run(script, *args, cwd=ROOT, env=None, timeout=600):
+    """Run one of the project's scripts as a user would; return the finished process."""
+    return subprocess.run([sys.executable, os.path.join(ROOT, script), *map(str, args)],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def final_accuracy(stdout):
+    return float(re.search(r"Final accuracy: ([0-9.]+)", stdout).group(1))
+
+
+@pytest.fixture(scope="session")
+def training(tmp_path_factory):
+    """`python build_model.py` with the tutorial's defaults, run once for the session."""
+    output = tmp_path_factory.mktemp("model") / "handwriting.keras"
+    result = run("build_model.py", "--output", output)
+    assert result.returncode == 0, result.stderr
+    return result, output
+
+
+@pytest.fixture(scope="session")
+def model_path(training):
+    return training[1]

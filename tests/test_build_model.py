@@ -1,0 +1,111 @@
+"""build_model.py: real training on the shipped MNIST, real files, real failures."""
+import os
+import re
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, final_accuracy, run
+
+import build_model
+
+
+def test_default_training_reaches_the_tutorials_accuracy(training):
+    result, output = training
+    assert final_accuracy(result.stdout) >= 0.97
+    initial = float(re.search(r"Initial accuracy: ([0-9.]+)", result.stdout).group(1))
+    assert initial < 0.3  # untrained: a guess per digit
+    assert os.path.getsize(output) > 100_000
+
+
+def test_output_is_clean_in_a_log_file(training):
+    result, _ = training
+    # One line per epoch when stdout is not a terminal: 3 epochs of 1688 steps.
+    assert result.stdout.count("1688/1688") == 3
+    assert "val_accuracy" in result.stdout
+    assert "\x08" not in result.stdout and "\r" not in result.stdout  # no progress bar
+    # No TensorFlow C++ start-up log or CUDA warnings.
+    for noise in ("oneDNN", "cuda", "absl", "I0000", "WARNING"):
+        assert noise not in result.stderr
+
+
+def test_same_seed_gives_the_same_weights(tmp_path):
+    a, b = tmp_path / "a.keras", tmp_path / "b.keras"
+    for path in (a, b):
+        result = run("build_model.py", "--epochs", 1, "--seed", 7, "--output", path)
+        assert result.returncode == 0, result.stderr
+    model_a = build_model.keras.models.load_model(a)
+    model_b = build_model.keras.models.load_model(b)
+    for wa, wb in zip(model_a.get_weights(), model_b.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+
+
+# A real MNIST slice to build broken copies from.
+with np.load(os.path.join(ROOT, "mnist.npz")) as _data:
+    GOOD = {key: _data[key][:100] for key in _data.files}
+
+
+def broken(**changes):
+    arrays = dict(GOOD, **changes)
+    return {key: value for key, value in arrays.items() if value is not None}
+
+
+@pytest.mark.parametrize("arrays, message", [
+    (broken(x_train=GOOD["x_train"][:, :, :27]), "x_train should be uint8 of shape (N, 28, 28)"),
+    (broken(x_test=GOOD["x_test"].astype("float32")), "x_test should be uint8"),
+    (broken(y_train=GOOD["y_train"][:50]), "y_train should be 100 integer labels"),
+    (broken(y_test=GOOD["y_test"] + 5), "y_test labels should be 0-9, got 5-14"),
+    (broken(x_test=None), "missing arrays x_test and y_test"),
+])
+def test_wrong_arrays_are_named(tmp_path, arrays, message):
+    path = tmp_path / "mnist.npz"
+    np.savez(path, **arrays)
+    with pytest.raises(build_model.DataError, match=re.escape(message)):
+        build_model.load_data(str(path))
+
+
+def test_unreadable_files_are_refused(tmp_path):
+    text = tmp_path / "notes.npz"
+    text.write_text("not a zip file\n")
+    with open(os.path.join(ROOT, "mnist.npz"), "rb") as f:
+        head = f.read(3_000_000)
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(head)
+    for path in (text, truncated, tmp_path / "missing.npz"):
+        with pytest.raises(build_model.DataError):
+            build_model.load_data(str(path))
+
+
+def test_bad_data_is_one_line_and_exit_code_2(tmp_path):
+    with open(os.path.join(ROOT, "mnist.npz"), "rb") as f:
+        truncated = tmp_path / "mnist.npz"
+        truncated.write_bytes(f.read(3_000_000))
+    result = run("build_model.py", "--data", truncated, "--output", tmp_path / "m.keras")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert str(truncated) in result.stderr
+    assert not os.path.exists(tmp_path / "m.keras")
+
+
+class Unsaveable(build_model.layers.Layer):
+    """A layer whose configuration cannot be written: saving fails part-way."""
+
+    def call(self, x):
+        return x
+
+    def get_config(self):
+        raise RuntimeError("this layer cannot be saved")
+
+
+def test_failed_save_keeps_the_previous_model(tmp_path):
+    path = tmp_path / "handwriting.keras"
+    good = build_model.build_model()
+    build_model.save_model(good, str(path))
+    before = path.read_bytes()
+
+    bad = build_model.keras.Sequential([build_model.keras.Input((28, 28)), Unsaveable()])
+    with pytest.raises(RuntimeError, match="cannot be saved"):
+        build_model.save_model(bad, str(path))
+
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["handwriting.keras"]  # no temporary file left behind
