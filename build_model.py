@@ -21,7 +21,7 @@ layers = keras.layers
 # Each architecture's tutorial-style defaults; flags override them.
 DEFAULTS = {
     "mlp": {"epochs": 3, "batch_size": 32},
-    "cnn": {"epochs": 12, "batch_size": 128},
+    "cnn": {"epochs": 15, "batch_size": 128},
 }
 
 
@@ -68,30 +68,38 @@ def build_model(arch="mlp"):
             layers.Dense(10, activation="softmax"),
         ], name="mlp")
     # After Keras's "Simple MNIST convnet", with light augmentation (active only
-    # in training) so slanted, shifted and resized handwriting still reads.
+    # in training: shifts of 2 px, turns of 10 degrees, 8% zoom) so shifted,
+    # slanted and resized handwriting still reads.
     return keras.Sequential([
         keras.Input(shape=(28, 28)),
         layers.Reshape((28, 28, 1)),
-        layers.RandomTranslation(0.1, 0.1, fill_mode="constant"),
-        layers.RandomRotation(0.05, fill_mode="constant"),
-        layers.RandomZoom(0.1, fill_mode="constant"),
+        layers.RandomTranslation(0.08, 0.08, fill_mode="constant"),
+        layers.RandomRotation(0.03, fill_mode="constant"),
+        layers.RandomZoom(0.08, fill_mode="constant"),
         layers.Conv2D(32, kernel_size=3, activation="relu"),
         layers.MaxPooling2D(pool_size=2),
         layers.Conv2D(64, kernel_size=3, activation="relu"),
         layers.MaxPooling2D(pool_size=2),
         layers.Flatten(),
         layers.Dropout(0.5),
+        layers.Dense(128, activation="relu"),
+        layers.Dropout(0.3),
         layers.Dense(10, activation="softmax"),
     ], name="cnn")
 
 
-def compile_model(model, steps_per_execution=100):
+def compile_model(model, total_steps, steps_per_execution=100):
     """Adam and sparse categorical crossentropy, as in the tutorial.
 
     steps_per_execution runs many batches per call into TensorFlow and
     jit_compile fuses each step with XLA: the same maths, far less overhead.
     """
-    model.compile(optimizer="adam",
+    optimizer = "adam"
+    if model.name == "cnn":
+        # The convnet trains longer: a learning rate that decays to zero settles it.
+        optimizer = keras.optimizers.Adam(
+            keras.optimizers.schedules.CosineDecay(0.002, decay_steps=total_steps))
+    model.compile(optimizer=optimizer,
                   loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"],
                   steps_per_execution=steps_per_execution,
@@ -120,6 +128,7 @@ def save_model(model, path):
     An interrupted or failed save leaves any previous model untouched.
     """
     folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".tmp",
                                suffix=".keras", dir=folder)
     os.close(fd)
@@ -140,17 +149,22 @@ def parse_args(argv=None):
     parser.add_argument("--arch", choices=sorted(DEFAULTS), default="mlp",
                         help="mlp: the tutorial's network (default); cnn: a small convnet")
     parser.add_argument("--epochs", type=int,
-                        help="passes over the training data (default: 3, cnn 12)")
+                        help="passes over the training data (default: 3, cnn 15)")
     parser.add_argument("--batch-size", type=int,
                         help="images per training step (default: 32, cnn 128)")
     parser.add_argument("--seed", type=int, default=42,
                         help="random seed: the same seed gives the same model (default: %(default)s)")
+    parser.add_argument("--limit", type=int, metavar="N",
+                        help="train on the first N training digits only, for quick trials")
+    parser.add_argument("--report", nargs="?", const="reports", metavar="DIR",
+                        help="write training curves, a confusion matrix, the mistakes "
+                             "and summary.json to DIR (default DIR: reports)")
     args = parser.parse_args(argv)
     for name, value in DEFAULTS[args.arch].items():
         if getattr(args, name) is None:
             setattr(args, name, value)
-    if args.epochs < 1 or args.batch_size < 1:
-        parser.error("--epochs and --batch-size must be at least 1")
+    if args.epochs < 1 or args.batch_size < 1 or (args.limit is not None and args.limit < 10):
+        parser.error("--epochs and --batch-size must be at least 1, --limit at least 10")
     return args
 
 
@@ -167,6 +181,9 @@ def main(argv=None):
         print(f"build_model.py: error: {path}: {error}", file=sys.stderr)
         return 2
 
+    if args.limit:
+        x_train, y_train = x_train[:args.limit], y_train[:args.limit]
+
     # Scale pixels from 0-255 to 0-1; float32 is what the network computes in.
     x_train = x_train.astype("float32") / 255
     x_test = x_test.astype("float32") / 255
@@ -174,7 +191,8 @@ def main(argv=None):
 
     # Build and compile the model.
     model = build_model(args.arch)
-    compile_model(model)
+    steps_per_epoch = -(-int(len(x_train) * 0.9) // args.batch_size)  # after validation_split
+    compile_model(model, total_steps=args.epochs * steps_per_epoch)
 
     # Evaluate the untrained model: about 10% accuracy, a guess per digit.
     cost, accuracy = test(model, x_test, y_test)
@@ -182,7 +200,7 @@ def main(argv=None):
 
     # Train on the training split only.
     start = time.perf_counter()
-    train(model, x_train, y_train, args.epochs, args.batch_size)
+    history = train(model, x_train, y_train, args.epochs, args.batch_size)
     seconds = time.perf_counter() - start
 
     # Evaluate again on digits the model has never seen.
@@ -191,8 +209,21 @@ def main(argv=None):
     print(f"Trained in {seconds:.1f} s")
 
     # Save it for main.py.
-    save_model(model, args.output)
+    try:
+        save_model(model, args.output)
+    except OSError as error:
+        print(f"build_model.py: error: cannot save {args.output}: {error.strerror}",
+              file=sys.stderr)
+        return 1
     print(f"Saved {args.output}")
+
+    # Optionally, pictures of what was learnt.
+    if args.report:
+        from report import write_report
+        probabilities = model.predict(x_test, batch_size=1000, verbose=0)
+        paths = write_report(args.report, history.history, (x_test * 255).astype("uint8"),
+                             y_test, probabilities, seconds, args)
+        print(f"Report: {', '.join(paths)}")
     return 0
 
 

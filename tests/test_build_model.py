@@ -1,6 +1,9 @@
 """build_model.py: real training on the shipped MNIST, real files, real failures."""
+import json
 import os
 import re
+
+import cv2
 
 import numpy as np
 import pytest
@@ -29,15 +32,55 @@ def test_output_is_clean_in_a_log_file(training):
         assert noise not in result.stderr
 
 
-def test_same_seed_gives_the_same_weights(tmp_path):
-    a, b = tmp_path / "a.keras", tmp_path / "b.keras"
-    for path in (a, b):
-        result = run("build_model.py", "--epochs", 1, "--seed", 7, "--output", path)
+def test_same_seed_gives_the_same_weights_and_figures(tmp_path):
+    runs = [tmp_path / "a", tmp_path / "b"]
+    for folder in runs:
+        result = run("build_model.py", "--epochs", 2, "--limit", 3000, "--seed", 7,
+                     "--output", folder / "m.keras", "--report", folder)
         assert result.returncode == 0, result.stderr
-    model_a = build_model.keras.models.load_model(a)
-    model_b = build_model.keras.models.load_model(b)
+    model_a, model_b = (build_model.keras.models.load_model(f / "m.keras") for f in runs)
     for wa, wb in zip(model_a.get_weights(), model_b.get_weights()):
         np.testing.assert_array_equal(wa, wb)
+    for name in ("curves.png", "confusion.png", "mistakes.png"):
+        assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
+    summaries = [json.loads((f / "summary.json").read_text()) for f in runs]
+    for s in summaries:
+        del s["training_seconds"], s["arguments"]["output"], s["arguments"]["report"]
+    assert summaries[0] == summaries[1]
+
+
+def test_report_holds_the_figures(tmp_path):
+    result = run("build_model.py", "--epochs", 2, "--limit", 3000,
+                 "--output", tmp_path / "m.keras", "--report", tmp_path / "report")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "report" / "summary.json").read_text())
+    # 3,000 digits, 2 epochs: well above chance, well below the full run.
+    assert 0.7 < summary["test_accuracy"] < 0.97
+    assert summary["test_accuracy"] == final_accuracy_rounded(result.stdout)
+    assert set(summary["per_digit"]) == {str(d) for d in range(10)}
+    for d in summary["per_digit"].values():
+        assert 0.3 < d["precision"] <= 1 and 0.3 < d["recall"] <= 1
+    assert len(summary["history"]["val_accuracy"]) == 2
+    assert summary["arguments"]["epochs"] == 2 and summary["arguments"]["limit"] == 3000
+    for name in ("curves.png", "confusion.png", "mistakes.png"):
+        picture = cv2.imread(str(tmp_path / "report" / name))
+        assert picture is not None and min(picture.shape[:2]) > 300
+
+
+def final_accuracy_rounded(stdout):
+    return round(final_accuracy(stdout), 4)
+
+
+def test_cnn_trains_and_main_uses_it_unprompted(tmp_path):
+    model = tmp_path / "cnn.keras"
+    result = run("build_model.py", "--arch", "cnn", "--epochs", 1, "--limit", 3000,
+                 "--output", model)
+    assert result.returncode == 0, result.stderr
+    assert 0.5 < final_accuracy(result.stdout)
+    assert build_model.keras.models.load_model(model).name == "cnn"
+    result = run("main.py", os.path.join(ROOT, "samples"), "--model", model, "--json")
+    assert result.returncode == 0, result.stderr
+    assert len([json.loads(line)["digit"] for line in result.stdout.splitlines()]) == 10
 
 
 # A real MNIST slice to build broken copies from.
