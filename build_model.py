@@ -111,13 +111,14 @@ def train(model, x_train, y_train, epochs, batch_size):
     """Fit on the training split, holding out 10% to watch for overfitting."""
     # A progress bar on a terminal; one line per epoch in a log file or pipe.
     verbose = 1 if sys.stdout.isatty() else 2
+    # Scoring is not learning: 1,000 digits per step scores faster, same figures.
     return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
-                     validation_split=0.1, verbose=verbose)
+                     validation_split=0.1, validation_batch_size=1000, verbose=verbose)
 
 
 def test(model, x_test, y_test):
     """Return (cost, accuracy) on the test split."""
-    cost, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    cost, accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
     return cost, accuracy
 
 
