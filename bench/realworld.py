@@ -1,0 +1,411 @@
+"""How well the trained network reads realistic pictures of digits.
+
+    python bench/realworld.py [--model handwriting.keras] [--per-kind 100]
+    python bench/realworld.py --speed     # also time a 12-megapixel photo
+
+MNIST's test digits (never the training split) are redrawn as people's own
+pictures: pen on uneven paper photographed with noise, blur and JPEG;
+coloured pens; thin and thick strokes; strokes on a transparent canvas; chalk
+on a board; digits small, large or off to one side. Each picture is encoded
+to file bytes and read back as main.py reads a file. Both preprocessing
+methods then go through the model in one batched call each, and we print the
+accuracy of each kind of picture, beside the model's accuracy on the same
+digits as they are in MNIST (the "original" column: the best to hope for).
+Blank pictures check that no digit is claimed where there is none.
+"""
+import argparse
+import os
+import sys
+import time
+
+import cv2
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+import preprocessing  # noqa: E402
+
+KINDS = ("plain", "paper", "pen", "thin", "thick", "transparent", "chalk",
+         "small", "large", "off-centre")
+# Pen colours as BGR: blue, black, red, green, purple, dark grey.
+PENS = ((140, 40, 20), (30, 30, 30), (40, 30, 190), (40, 120, 30),
+        (120, 40, 110), (70, 70, 70))
+
+
+# Drawing a digit as strokes ---------------------------------------------------
+
+def strokes(digit, size, rng, width=None):
+    """Redraw a 28x28 MNIST digit as smooth strokes on a size x size canvas.
+
+    Returns ink coverage 0..1. MNIST's 20-pixel box becomes 20/28 of `size`.
+    `width`: the pen's width as a fraction of `size` (None: the digit's own).
+    """
+    level = rng.uniform(90, 150)
+    big = cv2.resize(digit, (size, size), interpolation=cv2.INTER_CUBIC)
+    big = cv2.GaussianBlur(big, (0, 0), size / 80)  # smooth outline, no pixel steps
+    shape = (big > level).astype(np.uint8)
+    if width is not None:
+        pen = width * size
+        own = 2 * shape.sum() / max(1.0, sum(cv2.arcLength(c, True) for c in cv2.findContours(
+            shape, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)[0]))
+        if pen < own:
+            # A finer pen: follow the digit's skeleton, found at 4x MNIST's
+            # resolution where the outline has no bumps to grow spurs.
+            mid = cv2.resize(digit, (112, 112), interpolation=cv2.INTER_CUBIC) > level
+            line = cv2.resize(skeleton(mid).astype(np.float32), (size, size),
+                              interpolation=cv2.INTER_LINEAR)
+            shape = (line > 0.2).astype(np.uint8)
+            own = size / 112
+        r = max(0, round((pen - own) / 2))
+        shape = cv2.dilate(shape, cv2.getStructuringElement(
+            cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    # Anti-aliased edges, like any camera or drawing app.
+    return cv2.GaussianBlur(shape.astype(np.float32), (0, 0), max(0.6, size / 400))
+
+
+def skeleton(shape):
+    """Thin a binary shape to a one-pixel line (Zhang and Suen, 1984)."""
+    img = np.pad(shape.astype(bool), 1)
+    while True:
+        changed = False
+        for step in (0, 1):
+            p = [np.roll(np.roll(img, -dy, 0), -dx, 1) for dy, dx in
+                 ((-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1))]
+            count = sum(q.astype(np.uint8) for q in p)
+            transitions = sum((~p[i] & p[(i + 1) % 8]).astype(np.uint8) for i in range(8))
+            if step == 0:
+                a, b = p[0] & p[2] & p[4], p[2] & p[4] & p[6]
+            else:
+                a, b = p[0] & p[2] & p[6], p[0] & p[4] & p[6]
+            remove = img & (count >= 2) & (count <= 6) & (transitions == 1) & ~a & ~b
+            if remove.any():
+                img &= ~remove
+                changed = True
+        if not changed:
+            return img[1:-1, 1:-1].astype(np.uint8)
+
+
+def place(cover, height, width, y, x):
+    """Put a coverage map on a larger canvas at (y, x), clipping at the edges."""
+    canvas = np.zeros((height, width), np.float32)
+    h, w = cover.shape
+    y0, x0 = max(0, y), max(0, x)
+    y1, x1 = min(height, y + h), min(width, x + w)
+    canvas[y0:y1, x0:x1] = cover[y0 - y:y1 - y, x0 - x:x1 - x]
+    return canvas
+
+
+# Paper, light and camera -------------------------------------------------------
+
+def smooth_noise(height, width, rng, cells=6):
+    """Low-frequency noise in -1..1: texture, pen pressure, uneven light."""
+    coarse = rng.uniform(-1, 1, (cells, cells)).astype(np.float32)
+    return cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
+
+
+def lighting(height, width, rng, strength):
+    """Brightness 0..1 across the picture: a gradient, a vignette, a shadow."""
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    ys, xs = ys / height - 0.5, xs / width - 0.5
+    angle = rng.uniform(0, 2 * np.pi)
+    light = 1 - strength * rng.uniform(0.2, 0.6) * (np.cos(angle) * xs + np.sin(angle) * ys + 0.5)
+    light *= 1 - strength * rng.uniform(0, 0.5) * (xs ** 2 + ys ** 2)
+    if rng.random() < 0.5 * strength:  # a soft shadow, e.g. of the phone
+        angle = rng.uniform(0, 2 * np.pi)
+        edge = np.cos(angle) * xs + np.sin(angle) * ys - rng.uniform(0.15, 0.45)
+        softness = rng.uniform(0.01, 0.08)
+        light *= 1 - rng.uniform(0.2, 0.45) / (1 + np.exp(-edge / softness))
+    return light
+
+
+def compose(cover, ground, ink, light, rng):
+    """Ink on a coloured ground under uneven light: a BGR float picture."""
+    pressure = 1 - 0.25 * np.abs(smooth_noise(*cover.shape, rng, 8))
+    cover = (cover * pressure)[:, :, None]
+    img = ground * (1 - cover) + np.asarray(ink, np.float32) * cover
+    return img * light[:, :, None]
+
+
+def camera(img, rng, blur=(0, 1.5), noise=(1, 8), quality=(35, 95)):
+    """Blur, sensor noise and JPEG compression: the picture's file bytes."""
+    sigma = rng.uniform(*blur)
+    if sigma > 0.3:
+        img = cv2.GaussianBlur(img, (0, 0), sigma)
+    img = img + rng.uniform(*noise) * rng.standard_normal(img.shape, dtype=np.float32)
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    ok, data = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(*quality))])
+    return data.tobytes()
+
+
+def paper(height, width, rng):
+    """Off-white paper with some grain."""
+    tint = rng.uniform(200, 250) + rng.uniform(-12, 12, 3)
+    grain = 6 * smooth_noise(height, width, rng, 40)[:, :, None]
+    return np.clip(tint + grain, 0, 255).astype(np.float32)
+
+
+def on_paper(digit, rng, canvas, digit_size, where="centre", width=None,
+             pens=PENS[:2], light=1.0, height=None, **camera_args):
+    """A digit in pen on paper, photographed; `where` places it."""
+    height = height or int(canvas * rng.uniform(0.75, 1.0))
+    digit_size = min(digit_size, int(0.9 * height))  # the digit fits the picture
+    size = int(digit_size * 28 / 20)  # the digit's 20-pixel box becomes digit_size
+    cover = strokes(digit, size, rng, width)
+    margin = size // 7  # MNIST's own border around the 20-pixel box
+    if where == "centre":
+        y = (height - size) // 2 + int(rng.normal(0, 0.05) * height)
+        x = (canvas - size) // 2 + int(rng.normal(0, 0.05) * canvas)
+        y = min(max(y, -margin), height - size + margin)
+        x = min(max(x, -margin), canvas - size + margin)
+    elif where == "anywhere":
+        y = int(rng.integers(-size // 7, max(1, height - size * 6 // 7)))
+        x = int(rng.integers(-size // 7, max(1, canvas - size * 6 // 7)))
+    else:  # off to one side: near an edge or a corner
+        y = int(rng.choice([-margin, height - size + margin, (height - size) // 2]))
+        x = int(rng.choice([-margin, canvas - size + margin]))
+    cover = place(cover, height, canvas, y, x)
+    pen = PENS[rng.integers(len(PENS))] if pens is None else pens[rng.integers(len(pens))]
+    ink = np.asarray(pen, np.float32) + rng.uniform(-15, 15, 3)
+    img = compose(cover, paper(height, canvas, rng), ink,
+                  lighting(height, canvas, rng, light), rng)
+    return camera(img, rng, **camera_args)
+
+
+# Each kind of picture -----------------------------------------------------------
+
+def plain(digit, rng):
+    """The MNIST digit itself, dark on white: what the tutorial expects."""
+    ok, data = cv2.imencode(".png", 255 - digit)
+    return data.tobytes()
+
+
+def photo(digit, rng):
+    """Dark pen on paper in strong, uneven light, blurred, noisy, low JPEG."""
+    c = int(rng.integers(200, 800))
+    return on_paper(digit, rng, c, int(c * rng.uniform(0.3, 0.7)), light=1.0,
+                    blur=(0, 2), noise=(2, 12), quality=(30, 90))
+
+
+def pen(digit, rng):
+    """Coloured pens on paper."""
+    c = int(rng.integers(200, 700))
+    return on_paper(digit, rng, c, int(c * rng.uniform(0.3, 0.7)), pens=PENS,
+                    light=0.5)
+
+
+def thin(digit, rng):
+    """A fine pen on a big digit: strokes 2% to 6% of the digit's height."""
+    c = int(rng.integers(300, 800))
+    return on_paper(digit, rng, c, int(c * rng.uniform(0.4, 0.7)), pens=PENS,
+                    width=rng.uniform(0.012, 0.04), light=0.5, blur=(0, 0.8))
+
+
+def thick(digit, rng):
+    """A marker: strokes 18% to 28% of the digit's height."""
+    c = int(rng.integers(200, 600))
+    return on_paper(digit, rng, c, int(c * rng.uniform(0.35, 0.6)), pens=PENS,
+                    width=rng.uniform(0.13, 0.2), light=0.5)
+
+
+def transparent(digit, rng):
+    """Strokes from a drawing app: colour where drawn, alpha 0 elsewhere."""
+    c = int(rng.integers(200, 600))
+    size = int(c * rng.uniform(0.5, 0.9))
+    width = rng.uniform(0.03, 0.1) if rng.random() < 0.7 else None
+    cover = strokes(digit, size, rng, width)
+    cover = place(cover, c, c, (c - size) // 2, (c - size) // 2)
+    colour = (PENS + ((255, 255, 255), (60, 200, 240)))[rng.integers(len(PENS) + 2)]
+    hidden = 0 if rng.random() < 0.7 else 255  # colour stored under alpha 0
+    img = np.empty((c, c, 4), np.uint8)
+    img[:, :, :3] = np.where(cover[:, :, None] > 0, colour, hidden).astype(np.uint8)
+    img[:, :, 3] = np.clip(cover * 255, 0, 255).astype(np.uint8)
+    ok, data = cv2.imencode(".png", img)
+    return data.tobytes()
+
+
+def chalk(digit, rng):
+    """White chalk on a dark board: broken strokes, smudges, glare."""
+    c = int(rng.integers(250, 700))
+    height = int(c * rng.uniform(0.75, 1.0))
+    size = int(c * rng.uniform(0.35, 0.6) * 28 / 20)
+    cover = strokes(digit, size, rng, rng.uniform(0.05, 0.1) if rng.random() < 0.5 else None)
+    cover = place(cover, height, c, (height - size) // 2 + int(rng.normal(0, 0.04) * height),
+                  (c - size) // 2 + int(rng.normal(0, 0.04) * c))
+    # Chalk leaves gaps where the board's grain is low.
+    grain = rng.random((height, c)).astype(np.float32)
+    cover *= np.clip(0.45 + grain + 0.3 * smooth_noise(height, c, rng, 30), 0, 1)
+    board = np.asarray([(45, 60, 40), (40, 40, 40), (50, 45, 30)][rng.integers(3)], np.float32)
+    ground = board + 25 * np.clip(smooth_noise(height, c, rng, 5), 0, 1)[:, :, None]  # old smudges
+    ground = ground + 6 * smooth_noise(height, c, rng, 60)[:, :, None]
+    img = compose(cover, ground, (235, 240, 235), lighting(height, c, rng, 0.6), rng)
+    return camera(img, rng, blur=(0, 1.5), noise=(2, 8), quality=(40, 90))
+
+
+def small(digit, rng):
+    """A digit 20 to 45 pixels high, anywhere on a big page."""
+    c = int(rng.integers(300, 800))
+    return on_paper(digit, rng, c, int(rng.integers(20, 45)), where="anywhere",
+                    pens=PENS, light=0.6, blur=(0, 0.7), noise=(1, 6), quality=(60, 95))
+
+
+def large(digit, rng):
+    """A digit filling most of a small picture."""
+    c = int(rng.integers(100, 400))
+    return on_paper(digit, rng, c, int(c * rng.uniform(0.7, 0.85)), pens=PENS, light=0.6)
+
+
+def off_centre(digit, rng):
+    """A digit against an edge or in a corner."""
+    c = int(rng.integers(300, 700))
+    return on_paper(digit, rng, c, int(c * rng.uniform(0.15, 0.35)), where="side",
+                    pens=PENS, light=0.6)
+
+
+MAKERS = dict(zip(KINDS, (plain, photo, pen, thin, thick, transparent, chalk,
+                          small, large, off_centre)))
+
+
+def blank(rng):
+    """A picture with no digit: a photo of paper, a board, an empty canvas."""
+    nothing = np.zeros((28, 28), np.uint8)
+    choice = rng.integers(3)
+    if choice == 0:
+        c = int(rng.integers(200, 800))
+        return on_paper(nothing, rng, c, c // 2, light=1.0, blur=(0, 2), noise=(2, 12),
+                        quality=(30, 90))
+    if choice == 1:
+        return chalk(nothing, rng)
+    ok, data = cv2.imencode(".png", np.zeros((int(rng.integers(100, 600)),) * 2 + (4,), np.uint8))
+    return data.tobytes()
+
+
+def pick_digits(n, per_kind, seed=0, kinds=KINDS):
+    """Which test digits each kind draws: a list of (kind, index)."""
+    rng = np.random.default_rng([seed, 0])
+    return [(kind, int(index)) for kind in kinds
+            for index in rng.choice(n, per_kind, replace=False)]
+
+
+def make_images(x, y, per_kind, seed=0, kinds=KINDS):
+    """Realistic pictures of MNIST digits: a list of (kind, file bytes, label).
+
+    Give it the test split only. The same seed gives the same pictures, and
+    each picture has its own random stream, so asking for fewer kinds gives
+    the same pictures of those kinds.
+    """
+    images = []
+    for number, (kind, index) in enumerate(pick_digits(len(x), per_kind, seed, KINDS)):
+        if kind in kinds:
+            rng = np.random.default_rng([seed, 1, number])
+            images.append((kind, MAKERS[kind](x[index], rng), int(y[index])))
+    return images
+
+
+# Measuring ----------------------------------------------------------------------
+
+def prepare(images, method):
+    """Decode and preprocess every picture; None where no digit was found."""
+    inputs = []
+    start = time.perf_counter()
+    for data in images:
+        img = preprocessing.decode_image(data)
+        try:
+            inputs.append(preprocessing.to_input(img, method))
+        except preprocessing.NoDigitFound:
+            inputs.append(None)
+    ms = 1000 * (time.perf_counter() - start) / len(images)
+    return inputs, ms
+
+
+def predict(model, inputs):
+    """The predicted digit of every input, in one batched call (-1: none)."""
+    ready = [i for i, a in enumerate(inputs) if a is not None]
+    predicted = np.full(len(inputs), -1)
+    if ready:
+        batch = np.stack([inputs[i] for i in ready])
+        batch = batch.reshape((len(batch),) + tuple(model.input_shape[1:]))
+        predicted[ready] = np.argmax(model.predict(batch, batch_size=1024, verbose=0), axis=1)
+    return predicted
+
+
+def speed(repeats=5):
+    """Time one 12-megapixel photo (4000x3000 JPEG) on one core."""
+    with np.load(os.path.join(ROOT, "mnist.npz")) as data:
+        digit = data["x_test"][0]
+    rng = np.random.default_rng(0)
+    data = on_paper(digit, rng, 4000, 1500, light=1.0, height=3000, quality=(90, 91))
+    cv2.setNumThreads(1)
+    decode, mnist = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        img = preprocessing.decode_image(data)
+        middle = time.perf_counter()
+        preprocessing.mnist(img)
+        decode.append(middle - start)
+        mnist.append(time.perf_counter() - middle)
+    h, w = img.shape
+    print(f"\n{w}x{h} photo ({len(data) // 1000} kB JPEG), one OpenCV thread, best of {repeats}:"
+          f" decode_image {1000 * min(decode):.0f} ms, mnist() {1000 * min(mnist):.0f} ms")
+
+
+def load_model(path):
+    try:
+        from tf_quiet import import_keras  # keeps TensorFlow's start-up log quiet
+        keras = import_keras()
+    except ImportError:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import keras
+    return keras.models.load_model(path)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=os.path.join(ROOT, "handwriting.keras"))
+    parser.add_argument("--data", default=os.path.join(ROOT, "mnist.npz"))
+    parser.add_argument("--per-kind", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--speed", action="store_true",
+                        help="also time preprocessing a 12-megapixel photo")
+    args = parser.parse_args()
+    if not os.path.isfile(args.model):
+        sys.exit(f"no model at {args.model}: run `python build_model.py` first")
+
+    with np.load(args.data) as data:
+        x_test, y_test = data["x_test"], data["y_test"]  # never the training split
+    images = make_images(x_test, y_test, args.per_kind, args.seed)
+    kinds = np.array([kind for kind, _, _ in images])
+    labels = np.array([label for _, _, label in images])
+    originals = [x_test[i] / 255 for _, i in pick_digits(len(x_test), args.per_kind, args.seed)]
+    rng = np.random.default_rng([args.seed, 2])
+    blanks = [blank(rng) for _ in range(args.per_kind)]
+    model = load_model(args.model)
+
+    # "original": the model on the same MNIST digits as they are in the data
+    # set, the best we can hope for. A picture with no digit found is wrong.
+    right = {"original": predict(model, originals) == labels}
+    ms = {}
+    for method in preprocessing.METHODS:
+        inputs, ms[method] = prepare([data for _, data, _ in images], method)
+        right[method] = predict(model, inputs) == labels
+    found_in_blank = sum(a is not None for a in prepare(blanks, "mnist")[0])
+
+    columns = ("original", "mnist", "tutorial")
+    shown = os.path.relpath(args.model)
+    shown = args.model if shown.startswith("..") else shown
+    print(f"{len(images)} pictures of MNIST test digits (seed {args.seed}), "
+          f"model {shown}\n")
+    print(f"{'kind':<12}{'n':>5}" + "".join(f"{c:>10}" for c in columns))
+    for kind in KINDS + ("overall",):
+        pick = kinds == kind if kind != "overall" else np.ones(len(images), bool)
+        print(f"{kind:<12}{pick.sum():>5}" + "".join(f"{right[c][pick].mean():>10.1%}"
+                                                      for c in columns))
+    print(f"{'ms/picture':<17}{'':>10}{ms['mnist']:>10.1f}{ms['tutorial']:>10.1f}"
+          "  (decode + preprocess, all cores)")
+    print(f"\nBlank pictures (paper, board, empty canvas): {len(blanks) - found_in_blank} of "
+          f"{len(blanks)} give 'no digit found' with --preprocess mnist.")
+    if args.speed:
+        speed()
+
+
+if __name__ == "__main__":
+    main()

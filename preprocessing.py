@@ -1,0 +1,620 @@
+"""Turn a picture of a digit into the 28x28 input the network was trained on.
+
+One home for image reading and preprocessing: main.py, the tests and the
+benchmarks all call these functions, so what is tested is what runs.
+
+MNIST digits are bright ink (1.0) on a black background (0.0), 28x28 pixels.
+They were made from scans of handwriting: each digit was "size normalized to
+fit in a 20x20 pixel box while preserving their aspect ratio", anti-aliased to
+grey levels, and "centered in a 28x28 image by computing the center of mass of
+the pixels". `mnist()` does the same to any reasonable picture of a digit;
+`tutorial()` keeps the tutorial's steps, which only suit MNIST look-alikes.
+"""
+import contextlib
+import os
+import struct
+import sys
+
+# Decompression bombs: we check the header ourselves, and also ask OpenCV to
+# refuse big images (it reads this variable when cv2 is first imported).
+MAX_PIXELS = 50_000_000
+MAX_FILE_BYTES = 256 * 2**20
+os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_PIXELS))
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+# We turn every decoding failure into ImageError; OpenCV's log would repeat it.
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+
+METHODS = ("mnist", "tutorial")
+
+WORK_SIZE = 1024  # longest side when looking for the digit in a big picture
+MIN_WORK_SIZE = 256  # small pictures are enlarged so filters have room
+DIGIT_SIZE = 160  # longest side of the digit while it is cleaned up (8 x 20)
+BOX = 20  # MNIST: the digit fits a 20x20 box...
+SIDE = 28  # ...in a 28x28 image...
+CENTRE = 14.0  # ...with its centre of mass here (measured on MNIST: 14.0, 14.0)
+# Stroke width over digit size in MNIST: 10th to 90th percentile (1.7 to 3.3
+# pixels in the 20-pixel box). Pen strokes outside this range are adjusted.
+STROKE_RANGE = (0.085, 0.165)
+
+
+class ImageError(ValueError):
+    """The file could not be read as an image (message: one line)."""
+
+
+class NoDigitFound(ValueError):
+    """The image holds no ink: a blank page or an empty canvas."""
+
+
+# Reading files ---------------------------------------------------------------
+
+def read_image(path):
+    """Read the image at `path` as a 2-D uint8 greyscale array."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ImageError("is a directory, not an image")
+    if not os.path.exists(path):
+        raise ImageError("no such file")
+    if not os.path.isfile(path):
+        raise ImageError("not a regular file")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # a bounded read, whatever the file
+    except OSError as error:
+        raise ImageError(f"cannot open file ({error.strerror or error})")
+    if len(data) > MAX_FILE_BYTES:
+        raise ImageError(f"file too large (limit {MAX_FILE_BYTES // 2**20} MB)")
+    return decode_image(data)
+
+
+def decode_image(data):
+    """Decode image file bytes to a 2-D uint8 greyscale array.
+
+    Alpha and 16-bit depth are kept by the decoder and handled here, and a
+    JPEG's EXIF orientation is applied, so the digit comes out upright.
+    """
+    data = bytes(data)
+    if not data:
+        raise ImageError("empty file")
+    # Refuse decompression bombs before the decoder allocates the pixels.
+    size = header_size(data)
+    if size and size[0] * size[1] > MAX_PIXELS:
+        raise ImageError(f"image too large ({size[0]}x{size[1]} pixels, "
+                         f"limit {MAX_PIXELS // 1_000_000} megapixels)")
+    try:
+        with quiet_stderr():  # libpng and libjpeg print their own complaints
+            img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    except cv2.error:
+        img = None  # OpenCV raises for some broken files, returns None for others
+    if img is None or img.size == 0:
+        raise ImageError("not an image OpenCV can decode")
+    img = to_grey(to_8bit(img))
+    return orient(img, jpeg_orientation(data))
+
+
+@contextlib.contextmanager
+def quiet_stderr():
+    """Send what C libraries print to stderr to /dev/null for a moment."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield  # no stderr file descriptor to silence
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def to_8bit(img):
+    """Scale any bit depth to 0..255: 16-bit files use 0..65535, float ones 0..1."""
+    if img.dtype == np.uint8:
+        return img
+    if img.dtype == np.uint16:
+        return cv2.convertScaleAbs(img, alpha=255 / 65535)
+    if img.dtype in (np.float32, np.float64):
+        img = np.nan_to_num(img.astype(np.float32), nan=0.0, posinf=1.0, neginf=0.0)
+        return cv2.convertScaleAbs(np.clip(img, 0, 1), alpha=255)
+    raise ImageError(f"unsupported pixel type ({img.dtype})")
+
+
+def to_grey(img):
+    """Make a 2-D greyscale image, compositing any transparency away."""
+    if img.ndim == 2:
+        return img
+    channels = img.shape[2]
+    if channels == 1:
+        return img[:, :, 0]
+    if channels == 2:  # grey + alpha
+        return flatten_alpha(np.ascontiguousarray(img[:, :, 0]), img[:, :, 1])
+    if channels == 3:
+        return cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    if channels == 4:
+        grey = cv2.cvtColor(img, cv2.COLOR_BGRA2GRAY)
+        return flatten_alpha(grey, img[:, :, 3])
+    raise ImageError(f"unsupported number of channels ({channels})")
+
+
+def flatten_alpha(grey, alpha):
+    """Composite onto a background that contrasts with the opaque pixels.
+
+    Drawing apps save strokes as the opaque part of a transparent image, and
+    the hidden colour of transparent pixels is often black, as black strokes
+    are: dropping alpha would hide them. White strokes get a black background.
+    """
+    if alpha.min() == 255:
+        return grey
+    step = max(1, int(np.sqrt(alpha.size / 250_000)))  # a sample is enough
+    a = alpha[::step, ::step].astype(np.float32)
+    opaque = float((grey[::step, ::step] * a).sum() / max(a.sum(), 1.0))
+    if opaque < 128:  # dark strokes: onto white, grey + (255 - grey) * (1 - alpha)
+        return 255 - cv2.multiply(255 - grey, alpha, scale=1 / 255)
+    return cv2.multiply(grey, alpha, scale=1 / 255)  # light strokes: onto black
+
+
+def orient(img, orientation):
+    """Apply an EXIF orientation (1 to 8) so the image is the right way up."""
+    if orientation in (5, 6, 7, 8):
+        img = cv2.transpose(img)
+    flip = {2: 1, 3: -1, 4: 0, 5: None, 6: 1, 7: -1, 8: 0}.get(orientation)
+    if orientation in (2, 3, 4, 6, 7, 8):
+        img = cv2.flip(img, flip)
+    return np.ascontiguousarray(img)
+
+
+# File headers: sizes (to refuse bombs) and JPEG orientation ------------------
+
+def header_size(data):
+    """(width, height) declared by the file header, or None if unknown."""
+    try:
+        if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+            return struct.unpack(">II", data[16:24])
+        if data[:3] == b"\xff\xd8\xff":
+            return jpeg_size(data)
+        if data[:6] in (b"GIF87a", b"GIF89a"):
+            return struct.unpack("<HH", data[6:10])
+        if data[:2] == b"BM":
+            if struct.unpack("<I", data[14:18])[0] == 12:
+                return struct.unpack("<HH", data[18:22])
+            w, h = struct.unpack("<ii", data[18:26])
+            return abs(w), abs(h)
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            return webp_size(data)
+        if data[:4] in (b"II*\0", b"MM\0*"):
+            tags = tiff_tags(data, 0, (256, 257))
+            return tags.get(256, 0), tags.get(257, 0)
+        if data[:1] == b"P" and data[1:2] in b"123456":
+            return pnm_size(data)
+    except (struct.error, IndexError, ValueError):
+        return None  # a broken header: the decoder will refuse it
+    return None
+
+
+def jpeg_segments(data):
+    """Yield (marker, start, length) of each JPEG header segment."""
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            return
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # no length field
+            i += 2
+            continue
+        if marker in (0xD9, 0xDA):  # end of image, start of scan
+            return
+        length = struct.unpack(">H", data[i + 2:i + 4])[0]
+        yield marker, i + 4, length - 2
+        i += 2 + length
+
+
+def jpeg_size(data):
+    for marker, start, _ in jpeg_segments(data):
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            h, w = struct.unpack(">HH", data[start + 1:start + 5])
+            return w, h
+    return None
+
+
+def jpeg_orientation(data):
+    """The EXIF orientation tag of a JPEG (1 = upright), 1 when absent."""
+    if data[:3] != b"\xff\xd8\xff":
+        return 1
+    try:
+        for marker, start, length in jpeg_segments(data):
+            if marker == 0xE1 and data[start:start + 6] == b"Exif\0\0":
+                exif = data[start + 6:start + length]
+                return tiff_tags(exif, 0, (0x0112,)).get(0x0112, 1)
+    except (struct.error, IndexError, ValueError):
+        pass
+    return 1
+
+
+def tiff_tags(tiff, base, wanted):
+    """Read integer tags from the first directory (IFD0) of TIFF data."""
+    order = {b"II": "<", b"MM": ">"}[tiff[base:base + 2]]
+    ifd = base + struct.unpack(order + "I", tiff[base + 4:base + 8])[0]
+    count = struct.unpack(order + "H", tiff[ifd:ifd + 2])[0]
+    tags = {}
+    for n in range(min(count, 1000)):
+        entry = ifd + 2 + 12 * n
+        tag, kind = struct.unpack(order + "HH", tiff[entry:entry + 4])
+        if tag in wanted:
+            value = tiff[entry + 8:entry + 12]
+            fmt = "H" if kind == 3 else "I"
+            tags[tag] = struct.unpack(order + fmt, value[:struct.calcsize(fmt)])[0]
+    return tags
+
+
+def webp_size(data):
+    chunk = data[12:16]
+    if chunk == b"VP8X":
+        w = int.from_bytes(data[24:27], "little") + 1
+        h = int.from_bytes(data[27:30], "little") + 1
+        return w, h
+    if chunk == b"VP8L":
+        bits = int.from_bytes(data[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8 ":
+        w, h = struct.unpack("<HH", data[26:30])
+        return w & 0x3FFF, h & 0x3FFF
+    return None
+
+
+def pnm_size(data):
+    # "P5 <width> <height> ..." with optional # comments between the fields
+    words = []
+    for line in data[2:200].split(b"\n"):
+        words += line.split(b"#")[0].split()
+        if len(words) >= 2:
+            return int(words[0]), int(words[1])
+    return None
+
+
+# The tutorial's preprocessing -------------------------------------------------
+
+def tutorial(img):
+    """The tutorial's steps: resize to 28x28, invert, scale to 0..1."""
+    img = cv2.resize(img, (28, 28))
+    img = np.invert(img)
+    return (img / 255).astype(np.float32)
+
+
+# MNIST-style preprocessing ----------------------------------------------------
+#
+# The picture is searched at a modest size (up to WORK_SIZE) for speed, then
+# the digit is cut from the full-resolution picture, so small digits in big
+# photos keep their detail. Ink is always handled as dark on light (a light
+# on dark picture is inverted first) and measured relative to the paper
+# around it, which undoes shadows and uneven light.
+
+def mnist(img):
+    """Prepare a digit the way MNIST was: ink 1.0 on 0.0, 20x20 box, centred.
+
+    Raises NoDigitFound when the picture holds no ink.
+    """
+    img = check_grey(img)
+    if img.size == 0 or int(img.max()) - int(img.min()) < 12:
+        raise NoDigitFound("no digit found: the image is blank")
+    if max(img.shape) < 8:
+        h, w = img.shape
+        raise NoDigitFound(f"no digit found: the image is too small ({w}x{h} pixels)")
+    work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
+    dark = ink_is_dark(work)
+    if not dark:
+        work = 255 - work
+    found, stroke, noise = find_digit(work)
+    digit, width = cut_out(img, work, scale, dark, found, stroke, noise)
+    digit = fix_stroke_width(digit, width)
+    return centre(digit)
+
+
+def check_grey(img):
+    img = np.asarray(img)
+    if img.ndim == 3 and img.shape[2] in (3, 4):
+        img = to_grey(img)
+    if img.ndim != 2:
+        raise ValueError(f"expected a 2-D greyscale image, got shape {img.shape}")
+    return to_8bit(img)
+
+
+def resize_longest(img, smallest, largest):
+    """Scale so the longest side is within [smallest, largest]; return the scale.
+
+    Big pictures shrink by a whole factor, which OpenCV averages fastest.
+    """
+    longest = max(img.shape)
+    if longest > largest:
+        scale = 1 / int(np.ceil(longest / largest))
+        interpolation = cv2.INTER_AREA
+    elif longest < smallest:
+        scale = smallest / longest
+        interpolation = cv2.INTER_LINEAR
+    else:
+        return img, 1.0
+    size = (max(1, round(img.shape[1] * scale)), max(1, round(img.shape[0] * scale)))
+    return cv2.resize(img, size, interpolation=interpolation), scale
+
+
+def ink_is_dark(work):
+    """True when the ink is darker than the paper (pen on paper), False for
+    light ink on a dark ground (chalk on a board, MNIST itself).
+
+    Ink is the strong, sparse departure from the paper. Against a coarse
+    median of the picture (which follows light and shadow but not strokes,
+    either way round), we weigh how far pixels go below it against how far
+    they go above; cubes make the strong departures count most.
+    """
+    small, _ = resize_longest(work, 64, 64)
+    paper = cv2.medianBlur(small, 2 * (max(small.shape) // 4) + 1)
+    paper = cv2.resize(paper, work.shape[::-1], interpolation=cv2.INTER_LINEAR)
+    residual = (work.astype(np.float32) - paper).ravel()
+    threshold = max(3 * robust_sigma(residual), 4.0)
+    below = np.power(-residual[residual < -threshold], 3).sum()
+    above = np.power(residual[residual > threshold], 3).sum()
+    return below >= above
+
+
+def paper_under_ink(img, stroke):
+    """Paper level under dark strokes of about `stroke` pixels: close them
+    over with the paper around them.
+
+    Done on a copy where strokes are 3 pixels wide, with a 9-pixel window:
+    wider than any stroke, yet fine enough to follow shadows.
+    """
+    f = min(1.0, 3 / max(stroke, 1.0))
+    small = img
+    if f < 1:
+        size = (max(1, round(img.shape[1] * f)), max(1, round(img.shape[0] * f)))
+        small = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+    # Closing lifts the level to the brightest grain; opening brings it back.
+    # A replicated edge lets light that fades towards the edge stay faded.
+    k = 9
+    square = np.ones((k, k), np.uint8)
+    level = cv2.copyMakeBorder(small, k, k, k, k, cv2.BORDER_REPLICATE)
+    level = cv2.morphologyEx(level, cv2.MORPH_CLOSE, square)
+    level = cv2.morphologyEx(level, cv2.MORPH_OPEN, square)
+    level = cv2.blur(level, (7, 7))[k:-k, k:-k]
+    return cv2.resize(level, img.shape[::-1], interpolation=cv2.INTER_LINEAR)
+
+
+def ink_map(dark_on_light, paper):
+    """How much darker than the paper each pixel is, relative to the paper:
+    0 is paper, 1 is black (negative: lighter than the paper). Dividing by
+    the paper level undoes shadows."""
+    paper = np.maximum(paper.astype(np.float32), 1.0)
+    return (paper - dark_on_light) / paper
+
+
+def noise_level(img):
+    """Standard deviation of the pixel noise, ignoring the picture's content
+    (Immerkaer 1996, with a median so that stroke edges do not count)."""
+    kernel = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
+    response = cv2.filter2D(img.astype(np.float32), -1, kernel)[1:-1, 1:-1]
+    return float(np.median(np.abs(response))) / (0.6745 * 6)
+
+
+def robust_sigma(values):
+    """The spread of mostly-background values, ignoring the few that are ink."""
+    values = values.ravel()[::max(1, values.size // 50_000)]
+    return 1.4826 * float(np.median(np.abs(values - np.median(values))))
+
+
+def threshold_ink(ink, noise):
+    """Hysteresis threshold: keep faint stroke parts joined to strong ones.
+
+    Otsu splits ink from paper; the noise level sets a floor so that paper
+    grain never counts as ink.
+    """
+    values = np.clip(ink * 255, 0, 255).astype(np.uint8)
+    otsu = cv2.threshold(values, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 255
+    strong = max(otsu, 5 * noise, 0.06)
+    weak = max(strong / 2, 3 * noise, 0.03)
+    n, labels = cv2.connectedComponents((ink >= weak).astype(np.uint8), connectivity=8)
+    has_strong = np.zeros(n, bool)
+    has_strong[labels[ink >= strong]] = True
+    has_strong[0] = False
+    return has_strong[labels]
+
+
+def find_digit(work):
+    """Find the digit's strokes in the (dark ink) working image.
+
+    Returns the mask of the digit's strokes, their width in pixels, and the
+    level of paper grain and noise (in ink units).
+    """
+    # First look: a coarse paper level, enough to see where the strokes are.
+    paper = paper_under_ink(work, max(work.shape) / 8)
+    ink = ink_map(work, paper)
+    pixel_noise = noise_level(work) / max(float(np.median(paper)), 1.0)
+    found = select_strokes(ink, max(robust_sigma(ink), pixel_noise))
+    # Second look: a paper level as fine as the strokes allow, which follows
+    # shadows and uneven light closely. The paper's grain is measured away
+    # from the strokes.
+    stroke = stroke_width(found)
+    ink = ink_map(work, paper_under_ink(work, stroke))
+    near = cv2.dilate(found.astype(np.uint8), np.ones((3, 3), np.uint8),
+                      iterations=max(1, round(stroke))) > 0
+    noise = max(robust_sigma(ink[~near]), pixel_noise)
+    try:
+        found = select_strokes(ink, noise)
+    except NoDigitFound:
+        pass  # strokes wider than they looked: keep the first look
+    # Pen strokes stand far out of the paper's grain; a blank page's darkest
+    # grain does not.
+    if np.percentile(ink[found], 90) < max(8 * noise, 0.15):
+        raise NoDigitFound("no digit found: nothing stands out from the background")
+    return found, stroke_width(found), noise
+
+
+def select_strokes(ink, noise):
+    """The mask of the digit's strokes in an ink map, dropping specks, marks
+    away from the digit and dark areas along the border (a table, a shadow).
+    """
+    mask = threshold_ink(ink, noise)
+    if not mask.any():
+        raise NoDigitFound("no digit found: the image is blank")
+    # Group nearby pieces (a broken pen line, the bar of a 5) into blobs.
+    gap = max(3, round(max(ink.shape) / 150))
+    grouped = cv2.dilate(mask.astype(np.uint8), cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (2 * gap + 1, 2 * gap + 1)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
+    # The digit is the blob with the most ink, dark ink counting most; one
+    # touching the border counts less.
+    mass = np.bincount(labels[mask], weights=np.square(ink[mask]), minlength=n)
+    mass[0] = 0
+    # One pen makes the whole digit about equally dark: much fainter blobs
+    # (a smudge, a shadow) are not it.
+    darkness = mass / np.maximum(np.bincount(labels[mask], minlength=n), 1)
+    darkest = darkness[mass >= 0.1 * mass.max()].max()
+    mass[darkness < 0.25 * darkest] = 0  # squares: half as dark
+    x, y, w, h = (stats[:, i] for i in range(4))
+    touches = (x == 0) | (y == 0) | (x + w == ink.shape[1]) | (y + h == ink.shape[0])
+    main = int(np.argmax(mass * np.where(touches, 0.25, 1.0)))
+    size = max(w[main], h[main])
+    if mass[main] <= 0 or size < max(6, 0.02 * max(ink.shape)):
+        raise NoDigitFound("no digit found: only specks, no strokes")
+    # Other sizeable blobs close to it belong to the digit too.
+    keep = np.zeros(n, bool)
+    keep[main] = True
+    # Each piece added can bring the next (a dotted chalk line).
+    sizeable = mass >= 0.05 * mass[main]
+    for _ in range(3):
+        x0, y0 = x[keep].min(), y[keep].min()
+        x1, y1 = (x + w)[keep].max(), (y + h)[keep].max()
+        reach = max(x1 - x0, y1 - y0) // 3
+        near = (x + w > x0 - reach) & (x < x1 + reach) & (y + h > y0 - reach) & (y < y1 + reach)
+        keep |= sizeable & near
+    keep[0] = False
+    return keep[labels] & mask
+
+
+def bounding_box(mask):
+    ys = np.flatnonzero(mask.any(axis=1))
+    xs = np.flatnonzero(mask.any(axis=0))
+    return ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
+
+
+def cut_out(img, work, scale, dark, found, stroke, noise):
+    """Cut the digit out of the picture and clean it.
+
+    Returns the digit as ink 0..1 on zero, its longest side about
+    DIGIT_SIZE pixels, and its stroke width in pixels.
+    """
+    # Crop with a margin, from the full-resolution picture unless the
+    # working copy (shrunk from it) has detail enough, and bring the digit to
+    # DIGIT_SIZE.
+    y0, y1, x0, x1 = bounding_box(found)
+    found_size = max(y1 - y0, x1 - x0)
+    margin = 0.15 * found_size + 2
+    top = max(0, int((y0 - margin) / scale))
+    bottom = min(img.shape[0], int((y1 + margin) / scale) + 1)
+    left = max(0, int((x0 - margin) / scale))
+    right = min(img.shape[1], int((x1 + margin) / scale) + 1)
+    if found_size >= DIGIT_SIZE and scale < 1:
+        crop = work[int(top * scale):int(bottom * scale), int(left * scale):int(right * scale)]
+        zoom = DIGIT_SIZE / found_size
+        factor = zoom  # from working-copy pixels to crop pixels
+    else:
+        crop = img[top:bottom, left:right]
+        crop = crop if dark else 255 - crop
+        zoom = DIGIT_SIZE * scale / found_size
+        factor = zoom / scale
+    # Enlarging repeats pixels (nearest): the final shrink to 20 pixels then
+    # averages them back exactly, where smoother enlarging would blur twice.
+    size = (max(1, round(crop.shape[1] * zoom)), max(1, round(crop.shape[0] * zoom)))
+    crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if zoom < 1 else cv2.INTER_NEAREST)
+    where = found[int(top * scale):int(np.ceil(bottom * scale)),
+                  int(left * scale):int(np.ceil(right * scale))]
+    where = cv2.resize(where.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+
+    # Threshold again at this finer scale (a paper window half as wide
+    # again as the strokes, to be sure to close the widest parts), keeping
+    # the pieces that overlap what was found.
+    ink = ink_map(crop, paper_under_ink(crop, 1.5 * stroke * factor))
+    mask = threshold_ink(ink, noise)
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[labels[mask & (cv2.dilate(where, np.ones((5, 5), np.uint8)) > 0)]] = True
+    keep[0] = False
+    mask = keep[labels]
+    if not mask.any():
+        raise NoDigitFound("no digit found: only specks, no strokes")
+
+    # Zero the background and keep the ink's grey levels, stretched as MNIST
+    # strokes are: solid inside, one anti-aliased pixel at the edge. Ink at 80%
+    # of the stroke's typical darkness counts as full, under 20% as none.
+    level = max(float(np.percentile(ink[mask], 90)), 1e-6)
+    rim = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    digit = np.where(rim, np.clip((ink / level - 0.2) / 0.6, 0, 1), 0)
+    return digit.astype(np.float32), stroke_width(mask)
+
+
+def stroke_width(mask):
+    """Average stroke width: twice the area over the outline's length."""
+    mask = mask.astype(np.uint8)
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    outline = sum(cv2.arcLength(c, True) for c in contours)
+    return 2 * float(mask.sum()) / max(outline, 1.0)
+
+
+def fix_stroke_width(digit, width):
+    """Thicken hairlines and thin marker strokes into MNIST's range.
+
+    MNIST digits were written with pens of similar width at similar sizes;
+    a fine pen on a big digit would otherwise shrink to a faint thread, and a
+    marker would fill the loops of an 8.
+    """
+    y0, y1, x0, x1 = bounding_box(digit > 0)
+    size = max(y1 - y0, x1 - x0)
+    low, high = STROKE_RANGE
+    target = min(max(width / size, low), high)
+    # Growing strokes by r on each side grows the digit too.
+    radius = (target * size - width) / (2 * (1 - target))
+    r = int(round(min(abs(radius), width / 3))) if radius < 0 else int(round(radius))
+    if r == 0:
+        return digit
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    digit = cv2.copyMakeBorder(digit, r + 1, r + 1, r + 1, r + 1, cv2.BORDER_CONSTANT, value=0)
+    return cv2.dilate(digit, kernel) if radius > 0 else cv2.erode(digit, kernel)
+
+
+def centre(digit):
+    """Fit the longest side to 20 pixels and put the centre of mass at the
+    centre of 28x28, as MNIST did."""
+    mask = digit > 0.05
+    if not mask.any():
+        raise NoDigitFound("no digit found: only specks, no strokes")
+    y0, y1, x0, x1 = bounding_box(mask)
+    digit = digit[y0:y1, x0:x1]
+    h, w = digit.shape
+    zoom = BOX / max(h, w)
+    size = (max(1, round(w * zoom)), max(1, round(h * zoom)))
+    small = cv2.resize(digit, size, interpolation=cv2.INTER_AREA)
+    small = np.clip(small / max(float(small.max()), 1e-6), 0, 1)
+    ys, xs = np.indices(small.shape)
+    cy, cx = (ys * small).sum() / small.sum(), (xs * small).sum() / small.sum()
+    top, left = int(round(CENTRE - cy)), int(round(CENTRE - cx))
+    # Paste, clipping whatever would fall outside (only very lopsided digits).
+    out = np.zeros((SIDE, SIDE), np.float32)
+    sy, sx, dy, dx = max(0, -top), max(0, -left), max(0, top), max(0, left)
+    hh, ww = min(small.shape[0] - sy, SIDE - dy), min(small.shape[1] - sx, SIDE - dx)
+    out[dy:dy + hh, dx:dx + ww] = small[sy:sy + hh, sx:sx + ww]
+    return out
+
+
+def to_input(img, method="mnist"):
+    """Turn a greyscale image into a (28, 28) float32 array in 0..1."""
+    if method == "tutorial":
+        return tutorial(img)
+    if method == "mnist":
+        return mnist(img)
+    raise ValueError(f"unknown preprocessing method {method!r}")

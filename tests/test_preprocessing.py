@@ -1,0 +1,434 @@
+"""preprocessing.py on real files: bad input, odd formats, and the MNIST form.
+
+No model is needed: these tests check what reaches the network, not what it
+predicts. Every image is a real file written to tmp_path.
+"""
+import os
+import struct
+import subprocess
+import sys
+import zlib
+
+import cv2
+import numpy as np
+import pytest
+
+import preprocessing
+from preprocessing import ImageError, NoDigitFound
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# Helpers ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def digits():
+    """A few MNIST *test* digits (28x28, white on black) and their labels."""
+    with np.load(os.path.join(ROOT, "mnist.npz")) as data:
+        return data["x_test"][:40], data["y_test"][:40]
+
+
+def on_paper(digit, size=140):
+    """A digit as dark ink on white paper, enlarged to size x size."""
+    return cv2.resize(255 - digit, (size, size), interpolation=cv2.INTER_CUBIC)
+
+
+def write(path, img, ext=".png"):
+    ok, data = cv2.imencode(ext, img)
+    assert ok
+    path.write_bytes(data.tobytes())
+    return path
+
+
+def png_chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def bomb_png(width, height):
+    """A small, complete and valid PNG of width x height black pixels.
+
+    One bit a pixel compresses 1000 to 1; decoded to 8 bits it would be
+    width * height bytes (900 MB for 30000 x 30000).
+    """
+    packer = zlib.compressobj(9)
+    row = b"\0" * (1 + (width + 7) // 8)  # filter byte, then the pixels' bits
+    rows = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", rows)
+            + png_chunk(b"IEND", b""))
+
+
+def centre_of_mass(a):
+    ys, xs = np.indices(a.shape)
+    return (ys * a).sum() / a.sum(), (xs * a).sum() / a.sum()
+
+
+def correlation(a, b):
+    return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
+
+
+def assert_mnist_form(x):
+    """28x28 float32 in 0..1, ink on black, longest side 20, mass centred."""
+    assert x.shape == (28, 28) and x.dtype == np.float32
+    assert x.min() >= 0 and x.max() == pytest.approx(1.0)
+    assert x[0].max() == 0 and x[:, 0].max() == 0  # black border
+    rows, cols = np.flatnonzero(x.max(axis=1) > 0), np.flatnonzero(x.max(axis=0) > 0)
+    assert max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 == 20
+    cy, cx = centre_of_mass(x)
+    assert abs(cy - 14) <= 1 and abs(cx - 14) <= 1
+
+
+# Files that are not images ---------------------------------------------------------
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.png"
+    path.write_bytes(b"")
+    with pytest.raises(ImageError, match="empty file"):
+        preprocessing.read_image(path)
+
+
+def test_random_bytes(tmp_path):
+    path = tmp_path / "noise.png"
+    path.write_bytes(np.random.default_rng(0).integers(0, 256, 5000, np.uint8).tobytes())
+    with pytest.raises(ImageError, match="not an image"):
+        preprocessing.read_image(path)
+
+
+def test_text_file(tmp_path):
+    path = tmp_path / "notes.png"
+    path.write_text("This is not a picture of a digit.\n" * 20)
+    with pytest.raises(ImageError, match="not an image"):
+        preprocessing.read_image(path)
+
+
+def test_directory(tmp_path):
+    with pytest.raises(ImageError, match="directory"):
+        preprocessing.read_image(tmp_path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ImageError, match="no such file"):
+        preprocessing.read_image(tmp_path / "missing.png")
+
+
+def test_truncated_png(tmp_path, digits):
+    data = write(tmp_path / "whole.png", on_paper(digits[0][0])).read_bytes()
+    path = tmp_path / "cut.png"
+    path.write_bytes(data[:len(data) // 2])
+    with pytest.raises(ImageError):
+        preprocessing.read_image(path)
+
+
+def test_errors_are_one_short_line(tmp_path):
+    path = tmp_path / "x.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    with pytest.raises(ImageError) as error:
+        preprocessing.read_image(path)
+    assert "\n" not in str(error.value) and len(str(error.value)) < 100
+
+
+# Images with no digit ----------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [255, 0], ids=["all-white", "all-black"])
+def test_plain_colour_has_no_digit(tmp_path, value):
+    path = write(tmp_path / "plain.png", np.full((200, 300), value, np.uint8))
+    img = preprocessing.read_image(path)
+    with pytest.raises(NoDigitFound, match="no digit found"):
+        preprocessing.mnist(img)
+    assert preprocessing.tutorial(img).shape == (28, 28)  # the tutorial still guesses
+
+
+def test_one_pixel_image(tmp_path):
+    img = preprocessing.read_image(write(tmp_path / "dot.png", np.zeros((1, 1), np.uint8)))
+    assert img.shape == (1, 1)
+    with pytest.raises(NoDigitFound):
+        preprocessing.mnist(img)
+
+
+def test_tiny_image_with_contrast(tmp_path):
+    path = write(tmp_path / "tiny.png", np.array([[0, 255], [255, 255]], np.uint8))
+    img = preprocessing.read_image(path)
+    with pytest.raises(NoDigitFound, match="too small"):
+        preprocessing.mnist(img)
+
+
+def test_fully_transparent_png(tmp_path):
+    path = write(tmp_path / "clear.png", np.zeros((120, 120, 4), np.uint8))
+    with pytest.raises(NoDigitFound, match="no digit found"):
+        preprocessing.mnist(preprocessing.read_image(path))
+
+
+def test_photo_of_blank_paper(tmp_path):
+    """Uneven light, paper grain, noise and JPEG, but no ink."""
+    rng = np.random.default_rng(1)
+    ys, xs = np.mgrid[0:480, 0:640] / 640
+    light = 1 - 0.35 * xs - 0.2 * ys
+    grain = cv2.resize(rng.normal(0, 5, (60, 80)), (640, 480), interpolation=cv2.INTER_CUBIC)
+    img = np.clip(225 * light + grain + rng.normal(0, 4, light.shape), 0, 255).astype(np.uint8)
+    path = write(tmp_path / "blank.jpg", img, ".jpg")
+    with pytest.raises(NoDigitFound):
+        preprocessing.mnist(preprocessing.read_image(path))
+
+
+# Formats -------------------------------------------------------------------------
+
+def test_16_bit_png_is_scaled_by_65535(tmp_path, digits):
+    img8 = on_paper(digits[0][0])
+    img16 = (img8.astype(np.uint16) * 257)  # 255 -> 65535
+    img16[0, 0] = 32896  # half way: 128 in 8 bits
+    path = write(tmp_path / "deep.png", img16)
+    assert cv2.imread(str(path), cv2.IMREAD_UNCHANGED).dtype == np.uint16
+    img = preprocessing.read_image(path)
+    assert img.dtype == np.uint8 and img.ndim == 2
+    assert img[0, 0] == 128 and img.max() == 255
+    assert np.abs(img[1:].astype(int) - img8[1:]).max() <= 1
+    assert correlation(preprocessing.mnist(img), preprocessing.mnist(img8)) > 0.99
+
+
+def test_grey_plus_alpha_png(tmp_path, digits):
+    """Black strokes on a transparent canvas whose hidden colour is black too."""
+    PIL = pytest.importorskip("PIL.Image")
+    digit = cv2.resize(digits[0][0], (140, 140), interpolation=cv2.INTER_CUBIC)
+    grey_alpha = np.dstack([np.zeros_like(digit), digit])  # grey 0 everywhere, alpha = ink
+    path = tmp_path / "strokes.png"
+    PIL.fromarray(grey_alpha, "LA").save(path)
+    img = preprocessing.read_image(path)
+    assert img.ndim == 2 and img.dtype == np.uint8
+    assert img[0, 0] == 255 and img.min() < 30  # white background, dark strokes
+    reference = preprocessing.mnist(on_paper(digits[0][0]))
+    assert correlation(preprocessing.mnist(img), reference) > 0.95
+
+
+def test_white_strokes_on_transparent_canvas(tmp_path, digits):
+    digit = cv2.resize(digits[0][1], (140, 140), interpolation=cv2.INTER_CUBIC)
+    bgra = np.dstack([np.full_like(digit, 255)] * 3 + [digit])  # white paint, alpha = ink
+    img = preprocessing.read_image(write(tmp_path / "white.png", bgra))
+    assert img[0, 0] == 0 and img.max() > 220  # black background keeps the strokes
+    reference = preprocessing.mnist(on_paper(digits[0][1]))
+    assert correlation(preprocessing.mnist(img), reference) > 0.95
+
+
+def test_cmyk_jpeg(tmp_path, digits):
+    PIL = pytest.importorskip("PIL.Image")
+    digit = cv2.resize(digits[0][2], (140, 140), interpolation=cv2.INTER_CUBIC)
+    cmyk = np.dstack([np.zeros_like(digit)] * 3 + [digit])  # the ink is black (K)
+    path = tmp_path / "print.jpg"
+    PIL.fromarray(cmyk, "CMYK").save(path, quality=95)
+    assert PIL.open(path).mode == "CMYK"
+    img = preprocessing.read_image(path)
+    assert img.ndim == 2 and img[0, 0] > 200 and img.min() < 60
+    reference = preprocessing.mnist(on_paper(digits[0][2]))
+    assert correlation(preprocessing.mnist(img), reference) > 0.95
+
+
+def test_gif(tmp_path, digits):
+    PIL = pytest.importorskip("PIL.Image")
+    path = tmp_path / "digit.gif"
+    PIL.fromarray(on_paper(digits[0][3])).save(path)
+    try:
+        img = preprocessing.read_image(path)
+    except ImageError as error:  # an OpenCV built without GIF support
+        assert "not an image" in str(error)
+        return
+    assert img.ndim == 2 and img.dtype == np.uint8
+    reference = preprocessing.mnist(on_paper(digits[0][3]))
+    assert correlation(preprocessing.mnist(img), reference) > 0.95
+
+
+@pytest.mark.parametrize("orientation, turn", [
+    (3, cv2.ROTATE_180), (6, cv2.ROTATE_90_CLOCKWISE), (8, cv2.ROTATE_90_COUNTERCLOCKWISE)])
+def test_jpeg_exif_orientation(tmp_path, digits, orientation, turn):
+    """A phone stores the sensor's pixels and an EXIF tag saying how to turn them."""
+    PIL = pytest.importorskip("PIL.Image")
+    upright = on_paper(digits[0][0])[:, 10:]  # not square, so a turn shows
+    stored = cv2.rotate(upright, {cv2.ROTATE_180: cv2.ROTATE_180,
+                                  cv2.ROTATE_90_CLOCKWISE: cv2.ROTATE_90_COUNTERCLOCKWISE,
+                                  cv2.ROTATE_90_COUNTERCLOCKWISE: cv2.ROTATE_90_CLOCKWISE}[turn])
+    exif = PIL.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / "phone.jpg"
+    PIL.fromarray(stored).save(path, exif=exif, quality=95)
+    img = preprocessing.read_image(path)
+    assert img.shape == upright.shape
+    assert np.abs(img.astype(int) - upright).mean() < 3
+    # OpenCV's own greyscale reader agrees (it applies the tag too).
+    assert np.array_equal(img, cv2.imread(str(path), cv2.IMREAD_GRAYSCALE))
+
+
+def test_colour_image_reads_as_grey(tmp_path, digits):
+    blue_pen = np.dstack([on_paper(digits[0][4])] * 3)
+    blue_pen[:, :, 0] = np.maximum(blue_pen[:, :, 0], 150)  # BGR: ink is blue
+    img = preprocessing.read_image(write(tmp_path / "blue.jpg", blue_pen, ".jpg"))
+    assert img.ndim == 2
+    reference = preprocessing.mnist(on_paper(digits[0][4]))
+    assert correlation(preprocessing.mnist(img), reference) > 0.95
+
+
+# Decompression bombs -------------------------------------------------------------
+
+BOMBS = {
+    "png": bomb_png(30000, 30000),
+    "jpeg": b"\xff\xd8\xff\xc0\x00\x11\x08" + struct.pack(">HH", 60000, 60000)
+            + b"\x03\x01\x11\x00\x02\x11\x01\x03\x11\x01\xff\xd9",
+    "pgm": b"P5\n# a comment\n30000 30000\n255\n" + b"\0" * 1000,
+}
+
+
+@pytest.mark.parametrize("kind", BOMBS)
+def test_decompression_bomb_is_refused(tmp_path, kind):
+    path = tmp_path / f"bomb.{kind}"
+    path.write_bytes(BOMBS[kind])
+    with pytest.raises(ImageError, match="image too large"):
+        preprocessing.read_image(path)
+
+
+def test_decompression_bomb_uses_little_memory(tmp_path):
+    """In a fresh process, so its peak memory is ours alone."""
+    path = tmp_path / "bomb.png"
+    path.write_bytes(BOMBS["png"])
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking
+    # parent (pytest, with TensorFlow loaded), VmHWM starts afresh at exec.
+    script = (
+        "import re, preprocessing\n"
+        "try:\n"
+        f"    preprocessing.read_image({str(path)!r})\n"
+        "except preprocessing.ImageError as error:\n"
+        "    print(error)\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) // 1024)\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    message, peak_mb = result.stdout.splitlines()
+    assert message.startswith("image too large (30000x30000 pixels")
+    assert int(peak_mb) < 300, f"peak memory {peak_mb} MB"
+    assert result.stderr == ""
+
+
+# Fuzzing -----------------------------------------------------------------------
+
+def test_fuzzed_files_never_raise_anything_else(digits):
+    """Random bytes and damaged PNG, JPEG and BMP files: every one is read, or
+    refused with ImageError; every image read is prepared, or NoDigitFound."""
+    rng = np.random.default_rng(2024)
+    img = on_paper(digits[0][5], 64)
+    valid = [cv2.imencode(ext, img)[1].tobytes() for ext in (".png", ".jpg", ".bmp")]
+    outcomes = set()
+    for n in range(300):
+        data = bytearray(valid[n % len(valid)])
+        how = n % 4
+        if how == 0:  # flip some bytes
+            for i in rng.integers(0, len(data), rng.integers(1, 20)):
+                data[i] = rng.integers(256)
+        elif how == 1:  # cut short
+            data = data[:rng.integers(0, len(data))]
+        elif how == 2:  # splice in junk
+            at = rng.integers(0, len(data))
+            data[at:at] = rng.integers(0, 256, rng.integers(1, 64), np.uint8).tobytes()
+        else:  # pure noise, sometimes behind a real signature
+            data = valid[n % 3][:rng.integers(0, 30)] + rng.integers(
+                0, 256, rng.integers(0, 3000), np.uint8).tobytes()
+        try:
+            grey = preprocessing.decode_image(bytes(data))
+        except ImageError:
+            outcomes.add("image error")
+            continue
+        assert grey.ndim == 2 and grey.dtype == np.uint8
+        try:
+            x = preprocessing.mnist(grey)
+            assert x.shape == (28, 28) and 0 <= x.min() and x.max() <= 1
+            outcomes.add("digit")
+        except NoDigitFound:
+            outcomes.add("no digit")
+        assert preprocessing.tutorial(grey).shape == (28, 28)
+    assert {"image error", "digit"} <= outcomes
+
+
+# The MNIST form ------------------------------------------------------------------
+
+def test_mnist_form(digits):
+    for digit in digits[0][:10]:
+        assert_mnist_form(preprocessing.mnist(on_paper(digit)))
+
+
+def test_off_centre_small_digit_is_centred(digits):
+    page = np.full((600, 800), 235, np.uint8)
+    page[30:72, 700:742] = cv2.resize(255 - digits[0][6], (42, 42), interpolation=cv2.INTER_AREA)
+    x = preprocessing.mnist(page)
+    assert_mnist_form(x)
+    assert correlation(x, preprocessing.mnist(on_paper(digits[0][6]))) > 0.9
+
+
+def test_mnist_digits_come_back_nearly_unchanged(digits):
+    """An MNIST digit, drawn dark on white as the tutorial expects, comes out
+    close to the original: the same size, place and grey levels (the few
+    with hairline strokes come out thicker)."""
+    x, _ = digits
+    scores = [correlation(preprocessing.mnist(255 - d), d / 255) for d in x]
+    assert np.mean(scores) > 0.92 and np.median(scores) > 0.95 and min(scores) > 0.6
+
+
+def test_enlarged_photo_like_digit_matches_mnist(digits):
+    """Enlarged 10x, shaded and noisy, and saved as JPEG: still MNIST's digit."""
+    rng = np.random.default_rng(3)
+    for d in digits[0][:10]:
+        big = cv2.resize(255 - d, (280, 280), interpolation=cv2.INTER_CUBIC).astype(float)
+        shade = np.linspace(1.0, 0.7, 280)[None, :]
+        photo = np.clip(40 + big * 0.8 * shade + rng.normal(0, 5, big.shape), 0, 255)
+        img = cv2.imdecode(cv2.imencode(".jpg", photo.astype(np.uint8))[1], cv2.IMREAD_GRAYSCALE)
+        assert correlation(preprocessing.mnist(img), d / 255) > 0.85
+
+
+def test_polarity(digits):
+    """Dark ink on light paper and light chalk on a dark board give the same input."""
+    for d in digits[0][:10]:
+        dark_on_light = on_paper(d)
+        light_on_dark = 255 - dark_on_light
+        assert correlation(preprocessing.mnist(dark_on_light),
+                           preprocessing.mnist(light_on_dark)) > 0.99
+        # MNIST itself (white on black) is recognised as light ink too.
+        assert correlation(preprocessing.mnist(d), d / 255) > 0.85
+
+
+def test_grey_levels_are_kept(digits):
+    x = preprocessing.mnist(on_paper(digits[0][0]))
+    ink = x[x > 0]
+    assert ((ink > 0.05) & (ink < 0.95)).mean() > 0.1  # anti-aliased edges
+    assert (ink >= 0.95).mean() > 0.2  # solid strokes
+
+
+def test_specks_are_dropped(digits):
+    clean = on_paper(digits[0][7], 200)
+    specks = clean.copy()
+    rng = np.random.default_rng(4)
+    for y, x in rng.integers(0, 200, (25, 2)):
+        cv2.circle(specks, (int(x), int(y)), 1, 90, -1)
+    assert correlation(preprocessing.mnist(specks), preprocessing.mnist(clean)) > 0.95
+
+
+def test_tutorial_steps_unchanged(digits):
+    img = on_paper(digits[0][0], 200)
+    expected = (np.invert(cv2.resize(img, (28, 28))) / 255).astype(np.float32)
+    assert np.array_equal(preprocessing.tutorial(img), expected)
+    assert np.array_equal(preprocessing.to_input(img, "tutorial"), expected)
+
+
+def test_to_input_dispatches(digits):
+    img = on_paper(digits[0][0])
+    assert np.array_equal(preprocessing.to_input(img), preprocessing.mnist(img))
+    assert set(preprocessing.METHODS) == {"mnist", "tutorial"}
+    with pytest.raises(ValueError, match="unknown preprocessing method"):
+        preprocessing.to_input(img, "magic")
+
+
+def test_realworld_benchmark_pictures(digits):
+    """A few pictures from bench/realworld.py, one of each kind, in the MNIST form."""
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    try:
+        import realworld
+    finally:
+        sys.path.pop(0)
+    x, y = digits
+    images = realworld.make_images(x, y, 1, seed=5)
+    assert [kind for kind, _, _ in images] == list(realworld.KINDS)
+    for kind, data, label in images:
+        assert_mnist_form(preprocessing.mnist(preprocessing.decode_image(data)))
