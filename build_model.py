@@ -13,7 +13,8 @@ import time
 
 import numpy as np
 
-from tf_quiet import import_keras
+import compiled_fit
+from tf_quiet import import_keras, run_script
 
 keras = import_keras()  # TensorFlow's Keras 3, without its C++ start-up log
 layers = keras.layers
@@ -88,32 +89,38 @@ def build_model(arch="mlp"):
     ], name="cnn")
 
 
-def compile_model(model, total_steps, steps_per_execution=100):
-    """Adam and sparse categorical crossentropy, as in the tutorial.
-
-    steps_per_execution runs many batches per call into TensorFlow and
-    jit_compile fuses each step with XLA: the same maths, far less overhead.
-    """
+def compile_model(model, total_steps):
+    """Adam and sparse categorical crossentropy, as in the tutorial."""
     optimizer = "adam"
     if model.name == "cnn":
         # The convnet trains longer: a learning rate that decays to zero settles it.
         optimizer = keras.optimizers.Adam(
             keras.optimizers.schedules.CosineDecay(0.002, decay_steps=total_steps))
+    # steps_per_execution: model.fit and model.evaluate run 100 batches per
+    # call into TensorFlow, not one: the same maths, less overhead.
     model.compile(optimizer=optimizer,
                   loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"],
-                  steps_per_execution=steps_per_execution,
-                  jit_compile=True)
+                  steps_per_execution=100)
 
 
 # ## Train and test
 def train(model, x_train, y_train, epochs, batch_size):
-    """Fit on the training split, holding out 10% to watch for overfitting."""
+    """Fit on the training split, holding out 10% to watch for overfitting.
+
+    Returns the history: loss and accuracy per epoch, and their val_ twins.
+    """
     # A progress bar on a terminal; one line per epoch in a log file or pipe.
     verbose = 1 if sys.stdout.isatty() else 2
+    if model.name == "mlp":
+        # model.fit's maths, with XLA compiling many steps into one program:
+        # over twice as fast for this small network (see compiled_fit.py).
+        return compiled_fit.fit(model, x_train, y_train, epochs, batch_size,
+                                validation_split=0.1, verbose=verbose)
     # Scoring is not learning: 1,000 digits per step scores faster, same figures.
-    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
-                     validation_split=0.1, validation_batch_size=1000, verbose=verbose)
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
+                        validation_split=0.1, validation_batch_size=1000, verbose=verbose)
+    return history.history
 
 
 def test(model, x_test, y_test):
@@ -185,9 +192,11 @@ def main(argv=None):
     if args.limit:
         x_train, y_train = x_train[:args.limit], y_train[:args.limit]
 
-    # Scale pixels from 0-255 to 0-1; float32 is what the network computes in.
-    x_train = x_train.astype("float32") / 255
-    x_test = x_test.astype("float32") / 255
+    # Scale pixels from 0-255 to 0-1. Dividing by a float32 255 gives float32,
+    # what the network computes in: half the memory of float64, no conversion.
+    images_test = x_test  # the pixels as they were, for --report's pictures
+    x_train = x_train / np.float32(255)
+    x_test = x_test / np.float32(255)
     y_train, y_test = y_train.astype("int32"), y_test.astype("int32")
 
     # Build and compile the model.
@@ -207,7 +216,7 @@ def main(argv=None):
     # Evaluate again on digits the model has never seen.
     cost, accuracy = test(model, x_test, y_test)
     print(f"Final cost: {cost:.4f}, Final accuracy: {accuracy:.4f}")
-    print(f"Trained in {seconds:.1f} s")
+    print(f"Trained in {seconds:.2f} s")
 
     # Save it for main.py.
     try:
@@ -222,17 +231,11 @@ def main(argv=None):
     if args.report:
         from report import write_report
         probabilities = model.predict(x_test, batch_size=1000, verbose=0)
-        paths = write_report(args.report, history.history, (x_test * 255).astype("uint8"),
+        paths = write_report(args.report, history, images_test,
                              y_test, probabilities, seconds, args)
         print(f"Report: {', '.join(paths)}")
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit("Interrupted")
-    except BrokenPipeError:  # the reader stopped early, as `| head` does
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+    run_script(main)

@@ -16,6 +16,7 @@ import numpy as np
 
 import preprocessing
 from preprocessing import ImageError, NoDigitFound
+from tf_quiet import run_script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "samples", "eight-test.png")
@@ -202,10 +203,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit("Interrupted")
-    except BrokenPipeError:  # the reader stopped early, as `| head` does
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+    run_script(main)

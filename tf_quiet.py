@@ -1,10 +1,11 @@
-"""Import Keras without TensorFlow's C++ start-up log.
+"""TensorFlow without its noise: a quiet start and a quick exit.
 
 TensorFlow writes lines such as "oneDNN custom operations are on" and
 "Could not find cuda drivers" from C++ before its logging is configured, so
 TF_CPP_MIN_LOG_LEVEL cannot hide them. We point the process's stderr at a
 temporary file for the import, and show what it caught only if the import
-fails.
+fails. At exit, TensorFlow spends most of a second tearing itself down;
+our scripts have saved and closed everything by then, so they skip it.
 """
 import os
 import sys
@@ -28,3 +29,25 @@ def import_keras():
             os.dup2(saved, 2)
             os.close(saved)
     return keras
+
+
+def run_script(main):
+    """Run a script's main() and exit with its code, without the teardown.
+
+    Ctrl-C ends it with one line, and a reader that stops early (`| head`)
+    ends it quietly, not with a traceback.
+    """
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        print("Interrupted", file=sys.stderr)
+        code = 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = code or 1
+    os._exit(code or 0)
