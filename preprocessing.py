@@ -290,8 +290,8 @@ def mnist(img):
     dark = ink_is_dark(work)
     if not dark:
         work = 255 - work
-    found, stroke, noise = find_digit(work)
-    digit, width = cut_out(img, work, scale, dark, found, stroke, noise)
+    found, stroke, noise, lines = find_digit(work)
+    digit, width = cut_out(img, work, scale, dark, found, stroke, noise, lines)
     digit = fix_stroke_width(digit, width)
     return centre(digit)
 
@@ -407,19 +407,22 @@ def threshold_ink(ink, noise):
 def find_digit(work):
     """Find the digit's strokes in the (dark ink) working image.
 
-    Returns the mask of the digit's strokes, their width in pixels, and the
-    level of paper grain and noise (in ink units).
+    Returns the mask of the digit's strokes, their width in pixels, the
+    level of paper grain and noise (in ink units), and the mask of the
+    paper's ruled lines.
     """
     # First look: a coarse paper level, enough to see where the strokes are.
     paper = paper_under_ink(work, max(work.shape) / 8)
     ink = ink_map(work, paper)
     pixel_noise = noise_level(work) / max(float(np.median(paper)), 1.0)
-    found = select_strokes(ink, max(robust_sigma(ink), pixel_noise))
+    first_noise = max(robust_sigma(ink), pixel_noise)
+    lines = find_lines(ink, first_noise, thin=max(2, round(0.025 * max(work.shape))))
+    found = select_strokes(without_lines(ink, lines, first_noise), first_noise)
     # Second look: a paper level as fine as the strokes allow, which follows
     # shadows and uneven light closely. The paper's grain is measured away
     # from the strokes.
     stroke = stroke_width(found)
-    ink = ink_map(work, paper_under_ink(work, stroke))
+    ink = without_lines(ink_map(work, paper_under_ink(work, stroke)), lines, first_noise)
     near = cv2.dilate(found.astype(np.uint8), np.ones((3, 3), np.uint8),
                       iterations=max(1, round(stroke))) > 0
     noise = max(robust_sigma(ink[~near]), pixel_noise)
@@ -431,7 +434,71 @@ def find_digit(work):
     # grain does not.
     if np.percentile(ink[found], 90) < max(8 * noise, 0.15):
         raise NoDigitFound("no digit found: nothing stands out from the background")
-    return found, stroke_width(found), noise
+    return found, stroke_width(found), noise, lines
+
+
+def find_lines(ink, noise, thin):
+    """The lines of ruled or squared paper: straight, at most `thin` pixels
+    wide, and running from edge to edge, which no digit does. Returns how
+    many lines cover each pixel (0 off the lines), or None.
+    """
+    h, w = ink.shape
+    mask = (ink >= max(3 * noise, 0.03)).astype(np.uint8)
+    # Search a copy at most 320 pixels across (a block is ink if any of its
+    # pixels is): the Hough transform's time grows with the pixels.
+    k = int(np.ceil(max(h, w) / 320))
+    small = (cv2.resize(mask * 255, (-(-w // k), -(-h // k)), interpolation=cv2.INTER_AREA) > 0
+             ).astype(np.uint8)
+    sh, sw = small.shape
+    segments = cv2.HoughLinesP(small, 1, np.pi / 360, threshold=min(sh, sw) // 3,
+                               minLineLength=min(sh, sw) // 2, maxLineGap=max(sh, sw) // 40)
+    if segments is None:
+        return None
+    density = mask.mean()
+    far = 2 * max(h, w)
+    sets = [np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)]
+    ends = np.minimum(segments.reshape(-1, 4) * k + k // 2, [w - 1, h - 1, w - 1, h - 1])
+    for x0, y0, x1, y1 in ends.tolist():
+        horizontal = abs(x1 - x0) >= abs(y1 - y0)
+        if (abs(x1 - x0) / w if horizontal else abs(y1 - y0) / h) < 0.85:
+            continue
+        if sets[horizontal][(y0 + y1) // 2, (x0 + x1) // 2]:
+            continue  # found already
+        # Fit the line to the ink near the segment, at full resolution, and
+        # carry it from edge to edge.
+        near = cv2.line(np.zeros((h, w), np.uint8), (x0, y0), (x1, y1), 1, 2 * thin + 1) & mask
+        ys, xs = np.nonzero(near)
+        if len(xs) < 2:
+            continue
+        every = max(1, len(xs) // 1000)  # a thousand points place a line well enough
+        points = np.column_stack([xs[::every], ys[::every]]).astype(np.float32)
+        vx, vy, cx, cy = cv2.fitLine(points, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        line = ((round(cx - far * vx), round(cy - far * vy)),
+                (round(cx + far * vx), round(cy + far * vy)))
+        # Its width: the ink in a band around it, less the band's share of
+        # the picture's other ink (grain, the digit, crossing lines).
+        band = cv2.line(np.zeros((h, w), np.uint8), *line, 1, 2 * thin + 1)
+        length = band.sum() / (2 * thin + 1)
+        width = (band & mask).sum() / length - density * (2 * thin + 1)
+        if width <= thin:  # the line itself, and its blurred edges
+            # Hough finds a line more than once: the horizontal ones and the
+            # vertical ones each count once per pixel.
+            cv2.line(sets[horizontal], *line, 1, max(1, round(width)) + 2)
+    lines = sets[0] + sets[1]
+    return lines if lines.any() else None
+
+
+def without_lines(ink, lines, noise):
+    """Remove ruled lines from an ink map, keeping the pen's strokes where
+    they cross them (the pen is darker than the line there)."""
+    if lines is None:
+        return ink
+    count, lines = lines, lines > 0  # where lines cross, their inks add up
+    on_line = ink[(count == 1) & (ink >= max(3 * noise, 0.03))]
+    if not on_line.size:
+        return ink
+    level = float(np.median(on_line))
+    return np.where(lines & (ink < 1.6 * level * count), 0, ink).astype(np.float32)
 
 
 def select_strokes(ink, noise):
@@ -482,7 +549,7 @@ def bounding_box(mask):
     return ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
 
 
-def cut_out(img, work, scale, dark, found, stroke, noise):
+def cut_out(img, work, scale, dark, found, stroke, noise, lines):
     """Cut the digit out of the picture and clean it.
 
     Returns the digit as ink 0..1 on zero, its longest side about
@@ -511,14 +578,22 @@ def cut_out(img, work, scale, dark, found, stroke, noise):
     # averages them back exactly, where smoother enlarging would blur twice.
     size = (max(1, round(crop.shape[1] * zoom)), max(1, round(crop.shape[0] * zoom)))
     crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if zoom < 1 else cv2.INTER_NEAREST)
-    where = found[int(top * scale):int(np.ceil(bottom * scale)),
-                  int(left * scale):int(np.ceil(right * scale))]
-    where = cv2.resize(where.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    window = (slice(int(top * scale), int(np.ceil(bottom * scale))),
+              slice(int(left * scale), int(np.ceil(right * scale))))
+    where = cv2.resize(found[window].astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
 
     # Threshold again at this finer scale (a paper window half as wide
     # again as the strokes, to be sure to close the widest parts), keeping
-    # the pieces that overlap what was found.
+    # the pieces that overlap what was found. Ruled lines cross the whole
+    # crop, which the digit, with a margin all round, does not.
     ink = ink_map(crop, paper_under_ink(crop, 1.5 * stroke * factor))
+    if lines is not None:  # the paper is ruled: look for its lines in the crop too
+        lines = cv2.dilate(cv2.resize(lines[window], size, interpolation=cv2.INTER_NEAREST),
+                           np.ones((3, 3), np.uint8))
+        crop_lines = find_lines(ink, noise, thin=max(2, round(0.06 * max(ink.shape))))
+        if crop_lines is not None:
+            lines = np.maximum(lines, crop_lines)
+        ink = without_lines(ink, lines, noise)
     mask = threshold_ink(ink, noise)
     n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
     keep = np.zeros(n, bool)

@@ -6,7 +6,7 @@
 MNIST's test digits (never the training split) are redrawn as people's own
 pictures: pen on uneven paper photographed with noise, blur and JPEG;
 coloured pens; thin and thick strokes; strokes on a transparent canvas; chalk
-on a board; digits small, large or off to one side. Each picture is encoded
+on a board; digits small, large or off to one side; ruled and squared paper. Each picture is encoded
 to file bytes and read back as main.py reads a file. Both preprocessing
 methods then go through the model in one batched call each, and we print the
 accuracy of each kind of picture, beside the model's accuracy on the same
@@ -26,7 +26,7 @@ sys.path.insert(0, ROOT)
 import preprocessing  # noqa: E402
 
 KINDS = ("plain", "paper", "pen", "thin", "thick", "transparent", "chalk",
-         "small", "large", "off-centre")
+         "small", "large", "off-centre", "lined")
 # Pen colours as BGR: blue, black, red, green, purple, dark grey.
 PENS = ((140, 40, 20), (30, 30, 30), (40, 30, 190), (40, 120, 30),
         (120, 40, 110), (70, 70, 70))
@@ -144,9 +144,31 @@ def paper(height, width, rng):
     return np.clip(tint + grain, 0, 255).astype(np.float32)
 
 
+def rule(ground, rng, spacing, squared):
+    """Draw a notebook's lines on paper: ruled, or squared as graph paper,
+    thin, pale, and a little tilted, as in a photo."""
+    height, width = ground.shape[:2]
+    lines = np.zeros((height, width), np.float32)
+    thickness = max(1, round(rng.uniform(1, 3) * width / 500))
+    tilt = np.tan(np.radians(rng.uniform(-3, 3)))
+    reach = int(abs(tilt) * max(height, width)) + 1
+    for y in np.arange(rng.uniform(0, spacing) - reach, height + reach, spacing):
+        cv2.line(lines, (0, int(y)), (width, int(y + tilt * width)), 1.0, thickness)
+    if squared:
+        for x in np.arange(rng.uniform(0, spacing) - reach, width + reach, spacing):
+            cv2.line(lines, (int(x), 0), (int(x - tilt * height), height), 1.0, thickness)
+    lines = cv2.GaussianBlur(lines, (0, 0), 0.7)[:, :, None]
+    colour = np.asarray([(220, 170, 120), (190, 190, 190), (200, 150, 160)][rng.integers(3)],
+                        np.float32)
+    return ground * (1 - lines) + colour * (ground / 255) * lines
+
+
 def on_paper(digit, rng, canvas, digit_size, where="centre", width=None,
-             pens=PENS[:2], light=1.0, height=None, **camera_args):
-    """A digit in pen on paper, photographed; `where` places it."""
+             pens=PENS[:2], light=1.0, height=None, ruling=None, **camera_args):
+    """A digit in pen on paper, photographed; `where` places it.
+
+    ruling: None for plain paper, "ruled" or "squared" for a notebook's.
+    """
     height = height or int(canvas * rng.uniform(0.75, 1.0))
     digit_size = min(digit_size, int(0.9 * height))  # the digit fits the picture
     size = int(digit_size * 28 / 20)  # the digit's 20-pixel box becomes digit_size
@@ -166,8 +188,10 @@ def on_paper(digit, rng, canvas, digit_size, where="centre", width=None,
     cover = place(cover, height, canvas, y, x)
     pen = PENS[rng.integers(len(PENS))] if pens is None else pens[rng.integers(len(pens))]
     ink = np.asarray(pen, np.float32) + rng.uniform(-15, 15, 3)
-    img = compose(cover, paper(height, canvas, rng), ink,
-                  lighting(height, canvas, rng, light), rng)
+    ground = paper(height, canvas, rng)
+    if ruling:
+        ground = rule(ground, rng, digit_size * rng.uniform(0.3, 0.6), ruling == "squared")
+    img = compose(cover, ground, ink, lighting(height, canvas, rng, light), rng)
     return camera(img, rng, **camera_args)
 
 
@@ -261,8 +285,15 @@ def off_centre(digit, rng):
                     pens=PENS, light=0.6)
 
 
+def lined(digit, rng):
+    """A notebook's ruled or squared paper: lines run through the digit."""
+    c = int(rng.integers(300, 700))
+    return on_paper(digit, rng, c, int(c * rng.uniform(0.3, 0.6)), pens=PENS, light=0.6,
+                    ruling=("ruled", "squared")[rng.integers(2)])
+
+
 MAKERS = dict(zip(KINDS, (plain, photo, pen, thin, thick, transparent, chalk,
-                          small, large, off_centre)))
+                          small, large, off_centre, lined)))
 
 
 def blank(rng):

@@ -389,6 +389,29 @@ def test_polarity(digits):
         assert correlation(preprocessing.mnist(d), d / 255) > 0.85
 
 
+@pytest.mark.parametrize("squared", [False, True], ids=["ruled", "squared"])
+def test_notebook_lines_are_removed(digits, squared):
+    """Pale lines running under the digit, slightly tilted as in a photo,
+    do not become part of it."""
+    for d in digits[0][:6]:
+        page = np.full((400, 500), 235, np.uint8)
+        lines = page.copy()
+        for y in range(-20, 420, 34):
+            cv2.line(lines, (0, y), (500, y + 15), 175, 2)
+        if squared:
+            for x in range(-20, 520, 34):
+                cv2.line(lines, (x, 0), (x - 12, 400), 175, 2)
+        ink = cv2.resize(255 - d, (220, 220), interpolation=cv2.INTER_CUBIC)
+        for img in (page, lines):
+            img[90:310, 140:360] = np.minimum(img[90:310, 140:360], ink)
+        clean, ruled = preprocessing.mnist(page), preprocessing.mnist(lines)
+        assert_mnist_form(ruled)
+        # The same digit, give or take a pixel: hardly any ink off its strokes.
+        footprint = cv2.dilate((clean > 0.05).astype(np.uint8), np.ones((5, 5), np.uint8))
+        assert ruled[footprint == 0].sum() < 0.05 * ruled.sum()
+        assert correlation(ruled, clean) > 0.75
+
+
 def test_grey_levels_are_kept(digits):
     x = preprocessing.mnist(on_paper(digits[0][0]))
     ink = x[x > 0]
