@@ -3,11 +3,9 @@
 The steps follow the tutorial: load the model, read the image with OpenCV,
 turn it into the 28x28 white-on-black input the model was trained on,
 predict, and show the picture.
-
-    python main.py                     # the sample eight-test.png
-    python main.py my-digit.png more/  # images, or folders of images
 """
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -16,7 +14,12 @@ import numpy as np
 
 import preprocessing
 from preprocessing import ImageError, NoDigitFound
-from tf_quiet import run_script
+from tf_quiet import import_keras, run_script
+
+EXAMPLES = """examples:
+  python main.py                       the sample, samples/eight-test.png
+  python main.py my-digit.png more/    images, or folders of images
+  python main.py photos/ --json        one JSON object per image"""
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "samples", "eight-test.png")
@@ -25,93 +28,121 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff",
                   ".webp", ".pgm", ".ppm", ".pbm")
 FIGURE_SUFFIX = ".prediction.png"
 MAX_FIGURES = 12  # more windows than this helps nobody
+PREVIEW_SIZE = 800  # the plot shows the picture at most this big: enough to see
 
 
 class SetupError(Exception):
     """Something to fix before any image can be read (message: one line)."""
 
 
+@dataclasses.dataclass
+class Result:
+    """What we learn about one image, step by step."""
+    image: str  # its path, as given
+    img: np.ndarray = None  # the picture as read (shrunk), kept only to plot it
+    x: np.ndarray = None  # the 28x28 input the network sees
+    prediction: np.ndarray = None  # the network's probability for each digit
+    error: str = None  # why the file could not be read
+    reason: str = None  # why no digit was found in it
+
+    @property
+    def digit(self):
+        return int(np.argmax(self.prediction))
+
+    @property
+    def confidence(self):
+        return float(np.max(self.prediction))
+
+
+# ## Load the model
+def load_model(path):
+    """Load the trained network, checking it reads 28x28 digits into 10 classes."""
+    if not os.path.isfile(path):
+        raise SetupError(f"no model at {path}: run `python build_model.py` first")
+    keras = import_keras()  # TensorFlow loads here, not when main.py is imported
+    try:
+        model = keras.models.load_model(path)
+    except Exception as error:  # a damaged file or another program's: one line, no traceback
+        raise SetupError(f"cannot load model {path}: {first_line(error)}")
+    if np.prod(model.input_shape[1:]) != 28 * 28 or model.output_shape[1:] != (10,):
+        raise SetupError(f"{path} is not a digit model: it maps {model.input_shape[1:]} "
+                         f"to {model.output_shape[1:]}, not 28x28 pixels to 10 digits")
+    return model
+
+
+def first_line(error):
+    return str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+# ## Read the images
 def find_images(paths):
-    """Expand folders into the images inside them, in sorted order."""
-    found = []
+    """A Result for each image; a folder stands for the images inside it, in
+    sorted order."""
+    results = []
     for path in paths:
-        if os.path.isdir(path):
+        if not os.path.isdir(path):
+            results.append(Result(path))
+            continue
+        try:
             names = sorted(name for name in os.listdir(path)
                            if name.lower().endswith(IMAGE_SUFFIXES)
                            and not name.endswith(FIGURE_SUFFIX)
                            and not name.startswith("."))
-            if not names:
-                raise SetupError(f"{path}: no images in this folder")
-            found += [os.path.join(path, name) for name in names]
-        else:
-            found.append(path)
-    return found
-
-
-def load_model(path):
-    """Load the trained network; TensorFlow is imported only when needed."""
-    if not os.path.isfile(path):
-        raise SetupError(f"no model at {path}: run `python build_model.py` first")
-    from tf_quiet import import_keras
-    keras = import_keras()
-    try:
-        return keras.models.load_model(path)
-    except Exception as error:
-        raise SetupError(f"cannot load model {path}: {str(error).splitlines()[0]}")
-
-
-def read_inputs(paths, method):
-    """Read and preprocess each image; one failure never stops the others."""
-    results = []
-    for path in paths:
-        result = {"image": path}
-        try:
-            img = preprocessing.read_image(path)
-            result["img"] = img
-            result["input"] = preprocessing.to_input(img, method)
-        except ImageError as error:
-            result["error"] = str(error)
-        except NoDigitFound as error:
-            result["reason"] = str(error)
-        results.append(result)
+        except OSError as error:
+            results.append(Result(path, error=f"cannot list this folder ({error.strerror})"))
+            continue
+        if not names:
+            results.append(Result(path, error="no images in this folder"))
+        results += [Result(os.path.join(path, name)) for name in names]
     return results
 
 
-def predict(model, results):
-    """Predict every preprocessed image in one batched call to the model."""
-    ready = [r for r in results if "input" in r]
-    if not ready:
+def read(result, method, keep_picture):
+    """Read one image and prepare the network's input; a bad file is noted,
+    never raised, so the other images are still answered."""
+    try:
+        img = preprocessing.read_image(result.image)
+    except ImageError as error:
+        result.error = f"cannot read image: {error}"
         return
-    batch = np.stack([r["input"] for r in ready])
+    if keep_picture:
+        result.img, _ = preprocessing.resize_longest(img, 1, PREVIEW_SIZE)
+    try:
+        result.x = preprocessing.to_input(img, method)
+    except NoDigitFound as error:
+        result.reason = str(error)
+
+
+# ## Predict
+def predict(model, inputs):
+    """The ten probabilities for each 28x28 input, in one call to the model."""
+    batch = np.stack(inputs).astype(np.float32)
     # A convnet may want a channel axis: shape the batch to the model's input.
     batch = batch.reshape((len(batch),) + tuple(model.input_shape[1:]))
-    prediction = np.asarray(model.predict_on_batch(batch))
-    for r, probabilities in zip(ready, prediction):
-        r["probabilities"] = probabilities
-        r["digit"] = int(np.argmax(probabilities))
-        r["confidence"] = float(probabilities[r["digit"]])
+    return np.asarray(model.predict_on_batch(batch))
 
 
-def describe(r):
-    """One line of text for one image's result."""
-    if "error" in r:
-        return f"cannot read image: {r['error']}"
-    if "reason" in r:
-        return r["reason"]
-    return f"The number is probably a {r['digit']} ({r['confidence']:.1%} sure)"
+def describe(result):
+    """One line of text for one image."""
+    if result.error:
+        return result.error
+    if result.reason:
+        return result.reason
+    return f"The number is probably a {result.digit} ({result.confidence:.1%} sure)"
 
 
-def as_json(r):
-    """One JSON object for one image's result."""
-    if "error" in r:
-        return {"image": r["image"], "error": r["error"]}
-    if "reason" in r:
-        return {"image": r["image"], "digit": None, "reason": r["reason"]}
-    return {"image": r["image"], "digit": r["digit"],
-            "confidence": round(r["confidence"], 4),
-            "probabilities": [round(float(p), 4) for p in r["probabilities"]]}
+def as_json(result):
+    """One JSON object for one image."""
+    if result.error:
+        return {"image": result.image, "error": result.error}
+    if result.reason:
+        return {"image": result.image, "digit": None, "reason": result.reason}
+    return {"image": result.image, "digit": result.digit,
+            "confidence": round(result.confidence, 4),
+            "probabilities": [round(float(p), 4) for p in result.prediction]}
 
 
+# ## Show the picture
 def plot(results):
     """Show each image, the 28x28 input the network saw, and its probabilities.
 
@@ -121,27 +152,27 @@ def plot(results):
     import matplotlib.pyplot as plt
     from matplotlib.backends import BackendFilter, backend_registry
 
-    shown = [r for r in results if "img" in r][:MAX_FIGURES]
+    shown = [r for r in results if r.img is not None]
     interactive = matplotlib.get_backend().lower() in backend_registry.list_builtin(
         BackendFilter.INTERACTIVE)
     for r in shown:
         fig, (ax_img, ax_input, ax_bars) = plt.subplots(1, 3, figsize=(10, 3.4))
-        fig.suptitle(f"{os.path.basename(r['image'])}: {describe(r)}")
-        ax_img.imshow(r["img"], cmap="gray", vmin=0, vmax=255)
+        fig.suptitle(f"{os.path.basename(r.image)}: {describe(r)}")
+        ax_img.imshow(r.img, cmap="gray", vmin=0, vmax=255)
         ax_img.set_title("image as read")
-        if "input" in r:
-            ax_input.imshow(r["input"], cmap="gray", vmin=0, vmax=1)
+        if r.x is not None:
+            ax_input.imshow(r.x, cmap="gray", vmin=0, vmax=1)
         ax_input.set_title("28x28 input the network saw")
-        if "probabilities" in r:
-            ax_bars.bar(range(10), r["probabilities"], color="tab:blue")
-            ax_bars.bar(r["digit"], r["confidence"], color="tab:orange")
+        if r.prediction is not None:
+            ax_bars.bar(range(10), r.prediction, color="tab:blue")
+            ax_bars.bar(r.digit, r.confidence, color="tab:orange")
         ax_bars.set(xticks=range(10), ylim=(0, 1), title="probability of each digit")
         for ax in (ax_img, ax_input):
             ax.set_xticks([])
             ax.set_yticks([])
         fig.tight_layout()
         if not interactive:
-            figure_path = os.path.splitext(r["image"])[0] + FIGURE_SUFFIX
+            figure_path = os.path.splitext(r.image)[0] + FIGURE_SUFFIX
             try:
                 fig.savefig(figure_path)
                 print(f"No display: saved the figure to {figure_path}", file=sys.stderr)
@@ -149,17 +180,15 @@ def plot(results):
                 print(f"No display, and cannot save {figure_path} ({error.strerror}): "
                       "use --no-plot, or run where a window can open", file=sys.stderr)
             plt.close(fig)
-    if len([r for r in results if "img" in r]) > MAX_FIGURES:
+    if sum(r.error is None for r in results) > MAX_FIGURES:
         print(f"Plotted the first {MAX_FIGURES} images only", file=sys.stderr)
     if interactive and shown:
         plt.show()
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="\n".join(__doc__.splitlines()[6:]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("images", nargs="*", default=[SAMPLE],
                         help="image files or folders (default: samples/eight-test.png)")
     parser.add_argument("--model", default="handwriting.keras",
@@ -175,31 +204,47 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    # A file name that is not valid text must not crash the printing of it.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+    # Load the model build_model.py trained.
     try:
-        paths = find_images(args.images)
-        # Read the images first: a bad path is reported without waiting for TensorFlow.
-        results = read_inputs(paths, args.preprocess)
-        model = load_model(args.model) if any("input" in r for r in results) else None
+        model = load_model(args.model)
     except SetupError as error:
         print(f"main.py: error: {error}", file=sys.stderr)
         return 2
-    if model is not None:
-        predict(model, results)
 
-    # Report each image in the order given: text for people, or JSON lines.
+    # Read each image and turn it into the 28x28 input the model knows.
+    results = find_images(args.images)
+    plotting = not (args.json or args.no_plot)
+    for n, result in enumerate(results):
+        if not result.error:  # a folder that could not be searched has nothing to read
+            read(result, args.preprocess, keep_picture=plotting and n < MAX_FIGURES)
+
+    # Predict every digit in one batch: one call to the model, not one per image.
+    ready = [r for r in results if r.x is not None]
+    if ready:
+        prediction = predict(model, [r.x for r in ready])
+        for r, probabilities in zip(ready, prediction):
+            r.prediction = probabilities
+
+    # Say what each image shows, in the order given: text for people, or JSON lines.
     for r in results:
         if args.json:
             print(json.dumps(as_json(r)))
-        elif "error" in r:
-            print(f"{r['image']}: {describe(r)}", file=sys.stderr)
+        elif r.error:
+            print(f"{r.image}: {describe(r)}", file=sys.stderr)
         elif len(results) > 1:
-            print(f"{r['image']}: {describe(r)}")
+            print(f"{r.image}: {describe(r)}")
         else:
             print(describe(r))
 
-    if not (args.no_plot or args.json):
+    # Show the pictures, and what the network made of them.
+    if plotting:
         plot(results)
-    return 1 if any("error" in r for r in results) else 0
+    return 1 if any(r.error for r in results) else 0
 
 
 if __name__ == "__main__":

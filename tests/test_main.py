@@ -57,9 +57,11 @@ def test_json_lines_and_bad_images(model_path, tmp_path):
         assert set(o) == {"image", "error"} and "\n" not in o["error"]
     assert "Traceback" not in result.stderr
 
-    result = run("main.py", folder, "--model", model_path)
-    assert result.returncode == 2
-    assert result.stderr.strip() == f"main.py: error: {folder}: no images in this folder"
+    # A folder with no images is one more input that could not be read.
+    result = run("main.py", folder, sample, "--model", model_path, "--no-plot")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"{folder}: no images in this folder"
+    assert result.stdout.startswith(f"{sample}: The number is probably a 3 (")
 
 
 def test_bad_images_are_one_line_each_and_the_rest_still_answered(model_path, tmp_path):
@@ -94,3 +96,70 @@ def test_without_a_display_the_figure_is_saved(model_path, tmp_path):
     picture = cv2.imread(str(figure))
     assert picture is not None and picture.shape[1] > 600
     assert np.std(picture) > 10  # something was drawn
+
+
+def test_tutorial_preprocessing_from_the_command_line(model_path, tmp_path):
+    """--preprocess tutorial: fine on an MNIST look-alike, lost on a small
+    digit off to one side of a big page, which --preprocess mnist finds."""
+    page = np.full((600, 800), 235, np.uint8)
+    page[40:110, 680:750] = cv2.resize(cv2.imread(os.path.join(SAMPLES, "3.png"), 0), (70, 70))
+    cv2.imwrite(str(tmp_path / "corner.png"), page)
+    answers = {}
+    for method in ("tutorial", "mnist"):
+        result = run("main.py", os.path.join(SAMPLES, "7.png"), tmp_path / "corner.png",
+                     "--preprocess", method, "--json", "--model", model_path)
+        assert result.returncode == 0, result.stderr
+        answers[method] = [json.loads(line)["digit"] for line in result.stdout.splitlines()]
+    assert answers["mnist"] == [7, 3]
+    assert answers["tutorial"][0] == 7 and answers["tutorial"][1] != 3
+
+
+def test_no_digit_is_not_a_guess(model_path, tmp_path):
+    cv2.imwrite(str(tmp_path / "blank.png"), np.full((300, 400), 240, np.uint8))
+    result = run("main.py", tmp_path / "blank.png", "--json", "--model", model_path)
+    assert result.returncode == 0  # the file was read: there is just nothing on it
+    answer = json.loads(result.stdout)
+    assert answer["digit"] is None and answer["reason"].startswith("no digit found")
+    result = run("main.py", tmp_path / "blank.png", "--no-plot", "--model", model_path)
+    assert result.stdout.startswith("no digit found")
+
+
+def test_many_images_take_one_call_to_the_model(model_path, monkeypatch, capsys):
+    """The real model, watched: 20 images are predicted in one batch."""
+    import main
+    model = main.load_model(str(model_path))
+    batches = []
+
+    class Watched:
+        input_shape, output_shape = model.input_shape, model.output_shape
+
+        def predict_on_batch(self, batch):
+            batches.append(len(batch))
+            return model.predict_on_batch(batch)
+
+    monkeypatch.setattr(main, "load_model", lambda path: Watched())
+    assert main.main([SAMPLES, SAMPLES, "--json"]) == 0
+    assert batches == [20]
+    digits = [json.loads(line)["digit"] for line in capsys.readouterr().out.splitlines()]
+    assert digits == [digit_of(name) for name in sorted(os.listdir(SAMPLES))
+                      if name.endswith(".png")] * 2
+
+
+def test_a_model_of_another_shape_is_refused(tmp_path):
+    import build_model
+    other = build_model.keras.Sequential([build_model.keras.Input((8,)),
+                                          build_model.layers.Dense(3)])
+    other.save(tmp_path / "other.keras")
+    result = run("main.py", "--model", tmp_path / "other.keras", "--no-plot")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"main.py: error: {tmp_path / 'other.keras'} is not a digit model")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_file_name_that_is_not_text(model_path, tmp_path):
+    name = os.fsdecode(b"seven-\xff.png")
+    (tmp_path / name).write_bytes(open(os.path.join(SAMPLES, "7.png"), "rb").read())
+    env = dict(os.environ, PYTHONIOENCODING="utf-8:strict")
+    result = run("main.py", tmp_path, "--no-plot", "--model", model_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "The number is probably a 7" in result.stdout
