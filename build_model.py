@@ -19,6 +19,8 @@ from tf_quiet import import_keras, run_script
 keras = import_keras()  # TensorFlow's Keras 3, without its C++ start-up log
 layers = keras.layers
 
+# The tutorial holds out 10% of the training digits to watch for overfitting.
+VALIDATION_SPLIT = 0.1
 # Each architecture's tutorial-style defaults; flags override them.
 DEFAULTS = {
     "mlp": {"epochs": 3, "batch_size": 32},
@@ -33,8 +35,13 @@ class DataError(ValueError):
 # ## Load the data
 def load_data(path):
     """Load `path` and check it holds MNIST: 28x28 uint8 digits, labels 0-9."""
+    if not os.path.exists(path):
+        raise DataError("no such file (mnist.npz ships with the project: `git checkout mnist.npz`)")
     if not os.path.isfile(path):
-        raise DataError("no such file (it ships with the project: restore it with git)")
+        raise DataError("not a file")
+    with open(path, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":  # every .npz file is a zip archive
+            raise DataError("not a .npz file (it does not start as a zip archive does)")
     try:
         # allow_pickle=False (the default): a data file must never run code.
         with np.load(path) as data:
@@ -116,10 +123,11 @@ def train(model, x_train, y_train, epochs, batch_size):
         # model.fit's maths, with XLA compiling many steps into one program:
         # over twice as fast for this small network (see compiled_fit.py).
         return compiled_fit.fit(model, x_train, y_train, epochs, batch_size,
-                                validation_split=0.1, verbose=verbose)
+                                validation_split=VALIDATION_SPLIT, verbose=verbose)
     # Scoring is not learning: 1,000 digits per step scores faster, same figures.
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
-                        validation_split=0.1, validation_batch_size=1000, verbose=verbose)
+                        validation_split=VALIDATION_SPLIT, validation_batch_size=1000,
+                        verbose=verbose)
     return history.history
 
 
@@ -142,6 +150,10 @@ def save_model(model, path):
     os.close(fd)
     try:
         model.save(tmp)
+        # mkstemp makes the file private; give it the permissions any new file gets.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -173,6 +185,8 @@ def parse_args(argv=None):
             setattr(args, name, value)
     if args.epochs < 1 or args.batch_size < 1 or (args.limit is not None and args.limit < 10):
         parser.error("--epochs and --batch-size must be at least 1, --limit at least 10")
+    if not args.output.endswith(".keras"):
+        parser.error("--output must end in .keras: Keras loads models only by that name")
     return args
 
 
@@ -201,7 +215,7 @@ def main(argv=None):
 
     # Build and compile the model.
     model = build_model(args.arch)
-    steps_per_epoch = -(-int(len(x_train) * 0.9) // args.batch_size)  # after validation_split
+    steps_per_epoch = -(-int(len(x_train) * (1 - VALIDATION_SPLIT)) // args.batch_size)
     compile_model(model, total_steps=args.epochs * steps_per_epoch)
 
     # Evaluate the untrained model: about 10% accuracy, a guess per digit.
@@ -231,8 +245,13 @@ def main(argv=None):
     if args.report:
         from report import write_report
         probabilities = model.predict(x_test, batch_size=1000, verbose=0)
-        paths = write_report(args.report, history, images_test,
-                             y_test, probabilities, seconds, args)
+        try:
+            paths = write_report(args.report, history, images_test,
+                                 y_test, probabilities, seconds, args)
+        except OSError as error:
+            print(f"build_model.py: error: cannot write the report to {args.report}: "
+                  f"{error.strerror}", file=sys.stderr)
+            return 1
         print(f"Report: {', '.join(paths)}")
     return 0
 

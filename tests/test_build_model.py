@@ -56,7 +56,7 @@ def test_report_holds_the_figures(tmp_path):
     summary = json.loads((tmp_path / "report" / "summary.json").read_text())
     # 3,000 digits, 2 epochs: well above chance, well below the full run.
     assert 0.7 < summary["test_accuracy"] < 0.97
-    assert summary["test_accuracy"] == final_accuracy_rounded(result.stdout)
+    assert summary["test_accuracy"] == round(final_accuracy(result.stdout), 4)
     assert set(summary["per_digit"]) == {str(d) for d in range(10)}
     for d in summary["per_digit"].values():
         assert 0.3 < d["precision"] <= 1 and 0.3 < d["recall"] <= 1
@@ -65,10 +65,6 @@ def test_report_holds_the_figures(tmp_path):
     for name in ("curves.png", "confusion.png", "mistakes.png"):
         picture = cv2.imread(str(tmp_path / "report" / name))
         assert picture is not None and min(picture.shape[:2]) > 300
-
-
-def final_accuracy_rounded(stdout):
-    return round(final_accuracy(stdout), 4)
 
 
 def test_cnn_trains_and_main_uses_it_unprompted(tmp_path):
@@ -177,3 +173,52 @@ def test_compiled_fit_does_what_model_fit_does():
     for a, b in zip(models[0].get_weights(), models[1].get_weights()):
         np.testing.assert_allclose(a, b, atol=1e-5)
     assert int(models[1].optimizer.iterations) == 2 * 29
+
+
+def test_batch_size_sets_the_steps_per_epoch(tmp_path):
+    # 3,000 digits less the 10% held out: 2,700 in batches of 64 is 43 steps.
+    result = run("build_model.py", "--epochs", 1, "--limit", 3000, "--batch-size", 64,
+                 "--output", tmp_path / "m.keras")
+    assert result.returncode == 0, result.stderr
+    assert "43/43" in result.stdout
+
+
+def test_saved_model_gets_the_usual_file_permissions(tmp_path):
+    path = tmp_path / "handwriting.keras"
+    build_model.save_model(build_model.build_model(), str(path))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--output", "model.h5"], "--output must end in .keras"),
+    (["--epochs", "0"], "--epochs and --batch-size must be at least 1"),
+])
+def test_bad_flags_are_refused_before_training(tmp_path, args, message):
+    result = run("build_model.py", *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_report_that_cannot_be_written_is_one_line(tmp_path):
+    blocker = tmp_path / "report"
+    blocker.write_text("a file where the report folder should go")
+    result = run("build_model.py", "--epochs", 1, "--limit", 1000,
+                 "--output", tmp_path / "m.keras", "--report", blocker)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith(f"build_model.py: error: cannot write the report to {blocker}")
+    assert "Traceback" not in result.stderr
+    assert os.path.exists(tmp_path / "m.keras")  # the model itself was saved
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.mkdir(), "not a file"),
+    (lambda p: p.write_bytes(b"\x93NUMPY"), "not a .npz file"),
+    (lambda p: None, "no such file"),
+])
+def test_data_path_problems_are_named(tmp_path, make, message):
+    path = tmp_path / "mnist.npz"
+    make(path)
+    with pytest.raises(build_model.DataError, match=re.escape(message)):
+        build_model.load_data(str(path))
