@@ -18,6 +18,7 @@ import sys
 # Decompression bombs: we check the header ourselves, and also ask OpenCV to
 # refuse big images (it reads this variable when cv2 is first imported).
 MAX_PIXELS = 50_000_000
+MAX_DECODED_BYTES = 256 * 2**20  # 16-bit colour and alpha take 8 bytes a pixel
 MAX_FILE_BYTES = 256 * 2**20
 os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_PIXELS))
 
@@ -85,6 +86,10 @@ def decode_image(data):
     if size and size[0] * size[1] > MAX_PIXELS:
         raise ImageError(f"image too large ({size[0]}x{size[1]} pixels, "
                          f"limit {MAX_PIXELS // 1_000_000} megapixels)")
+    if size and size[0] * size[1] * decoded_pixel_bytes(data) > MAX_DECODED_BYTES:
+        raise ImageError(f"image too large ({size[0]}x{size[1]} pixels of "
+                         f"{decoded_pixel_bytes(data)} bytes, limit "
+                         f"{MAX_DECODED_BYTES // 2**20} MB decoded)")
     jpeg = data[:3] == b"\xff\xd8\xff"
     try:
         with quiet_stderr():  # libpng and libjpeg print their own complaints
@@ -187,6 +192,19 @@ def header_size(data):
     except (struct.error, IndexError, ValueError):
         return None  # a broken header: the decoder will refuse it
     return None
+
+
+def decoded_pixel_bytes(data):
+    """Bytes a pixel takes once decoded: exact for PNG, the most otherwise."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 26:
+        depth, colour = data[24], data[25]
+        channels = {0: 1, 2: 3, 3: 4, 4: 2, 6: 4}.get(colour, 4)  # palettes become colour
+        return channels * (2 if depth == 16 else 1)
+    if data[:3] == b"\xff\xd8\xff":
+        return 1  # decoded straight to grey
+    if data[:4] in (b"II*\0", b"MM\0*"):
+        return 8  # TIFF may hold 16-bit colour and alpha
+    return 4
 
 
 def jpeg_segments(data):
@@ -378,12 +396,16 @@ def noise_level(img):
     (Immerkaer 1996, with a median so that stroke edges do not count)."""
     kernel = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
     response = cv2.filter2D(img.astype(np.float32), -1, kernel)[1:-1, 1:-1]
+    if response.size == 0:  # a picture one or two pixels high
+        return 0.0
     return float(np.median(np.abs(response))) / (0.6745 * 6)
 
 
 def robust_sigma(values):
     """The spread of mostly-background values, ignoring the few that are ink."""
     values = values.ravel()[::max(1, values.size // 50_000)]
+    if values.size == 0:  # nothing but ink: no background to measure
+        return 0.0
     return 1.4826 * float(np.median(np.abs(values - np.median(values))))
 
 
