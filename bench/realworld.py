@@ -23,6 +23,7 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+import main as main_py  # noqa: E402  (main.py: its model loading and prediction)
 import preprocessing  # noqa: E402
 
 KINDS = ("plain", "paper", "pen", "thin", "thick", "transparent", "chalk",
@@ -133,7 +134,14 @@ def camera(img, rng, blur=(0, 1.5), noise=(1, 8), quality=(35, 95)):
         img = cv2.GaussianBlur(img, (0, 0), sigma)
     img = img + rng.uniform(*noise) * rng.standard_normal(img.shape, dtype=np.float32)
     img = np.clip(img, 0, 255).astype(np.uint8)
-    ok, data = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(*quality))])
+    return encode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(*quality))])
+
+
+def encode(ext, img, params=()):
+    """The picture's file bytes, as a camera or a drawing app saves them."""
+    ok, data = cv2.imencode(ext, img, list(params))
+    if not ok:
+        raise RuntimeError(f"OpenCV could not encode a {ext} picture")
     return data.tobytes()
 
 
@@ -199,8 +207,7 @@ def on_paper(digit, rng, canvas, digit_size, where="centre", width=None,
 
 def plain(digit, rng):
     """The MNIST digit itself, dark on white: what the tutorial expects."""
-    ok, data = cv2.imencode(".png", 255 - digit)
-    return data.tobytes()
+    return encode(".png", 255 - digit)
 
 
 def photo(digit, rng):
@@ -243,8 +250,7 @@ def transparent(digit, rng):
     img = np.empty((c, c, 4), np.uint8)
     img[:, :, :3] = np.where(cover[:, :, None] > 0, colour, hidden).astype(np.uint8)
     img[:, :, 3] = np.clip(cover * 255, 0, 255).astype(np.uint8)
-    ok, data = cv2.imencode(".png", img)
-    return data.tobytes()
+    return encode(".png", img)
 
 
 def chalk(digit, rng):
@@ -306,8 +312,7 @@ def blank(rng):
                         quality=(30, 90))
     if choice == 1:
         return chalk(nothing, rng)
-    ok, data = cv2.imencode(".png", np.zeros((int(rng.integers(100, 600)),) * 2 + (4,), np.uint8))
-    return data.tobytes()
+    return encode(".png", np.zeros((int(rng.integers(100, 600)),) * 2 + (4,), np.uint8))
 
 
 def pick_digits(n, per_kind, seed=0, kinds=KINDS):
@@ -349,14 +354,12 @@ def prepare(images, method):
 
 
 def predict(model, inputs):
-    """The predicted digit of every input, in one batched call (-1: none)."""
+    """The digit read from each input (-1: no digit found), in one batched call."""
     ready = [i for i, a in enumerate(inputs) if a is not None]
-    predicted = np.full(len(inputs), -1)
+    digits = np.full(len(inputs), -1)
     if ready:
-        batch = np.stack([inputs[i] for i in ready])
-        batch = batch.reshape((len(batch),) + tuple(model.input_shape[1:]))
-        predicted[ready] = np.argmax(model.predict(batch, batch_size=1024, verbose=0), axis=1)
-    return predicted
+        digits[ready] = main_py.predict(model, [inputs[i] for i in ready]).argmax(axis=1)
+    return digits
 
 
 def speed(repeats=5):
@@ -379,16 +382,6 @@ def speed(repeats=5):
           f" decode_image {1000 * min(decode):.0f} ms, mnist() {1000 * min(mnist):.0f} ms")
 
 
-def load_model(path):
-    try:
-        from tf_quiet import import_keras  # keeps TensorFlow's start-up log quiet
-        keras = import_keras()
-    except ImportError:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import keras
-    return keras.models.load_model(path)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=os.path.join(ROOT, "handwriting.keras"))
@@ -397,9 +390,15 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--speed", action="store_true",
                         help="also time preprocessing a 12-megapixel photo")
+    parser.add_argument("--figure", metavar="PNG",
+                        help="also draw one picture of each kind and what each method makes of it")
     args = parser.parse_args()
-    if not os.path.isfile(args.model):
-        sys.exit(f"no model at {args.model}: run `python build_model.py` first")
+    if args.per_kind < 1:
+        parser.error("--per-kind must be at least 1")
+    try:
+        model = main_py.load_model(args.model)
+    except main_py.SetupError as error:
+        sys.exit(f"realworld.py: error: {error}")
 
     with np.load(args.data) as data:
         x_test, y_test = data["x_test"], data["y_test"]  # never the training split
@@ -409,15 +408,15 @@ def main():
     originals = [x_test[i] / 255 for _, i in pick_digits(len(x_test), args.per_kind, args.seed)]
     rng = np.random.default_rng([args.seed, 2])
     blanks = [blank(rng) for _ in range(args.per_kind)]
-    model = load_model(args.model)
 
     # "original": the model on the same MNIST digits as they are in the data
     # set, the best we can hope for. A picture with no digit found is wrong.
     right = {"original": predict(model, originals) == labels}
-    ms = {}
+    ms, inputs, predicted = {}, {}, {}
     for method in preprocessing.METHODS:
-        inputs, ms[method] = prepare([data for _, data, _ in images], method)
-        right[method] = predict(model, inputs) == labels
+        inputs[method], ms[method] = prepare([data for _, data, _ in images], method)
+        predicted[method] = predict(model, inputs[method])
+        right[method] = predicted[method] == labels
     found_in_blank = sum(a is not None for a in prepare(blanks, "mnist")[0])
 
     columns = ("original", "mnist", "tutorial")
@@ -434,8 +433,40 @@ def main():
           "  (decode + preprocess, all cores)")
     print(f"\nBlank pictures (paper, board, empty canvas): {len(blanks) - found_in_blank} of "
           f"{len(blanks)} give 'no digit found' with --preprocess mnist.")
+    if args.figure:
+        draw_figure(images, inputs, predicted, args.figure)
+        print(f"\nFigure: {args.figure}")
     if args.speed:
         speed()
+
+
+def draw_figure(images, inputs, predicted, path):
+    """The first picture of each kind, above the 28x28 input each method
+    makes of it and the digit the model then reads."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    first = [[k for k, _, _ in images].index(kind) for kind in KINDS]
+    fig, axes = plt.subplots(3, len(first), figsize=(1.25 * len(first), 4.3))
+    for column, i in zip(axes.T, first):
+        kind, data, label = images[i]
+        column[0].imshow(preprocessing.decode_image(data), cmap="gray", vmin=0, vmax=255)
+        column[0].set_title(f"{kind}\n(a {label})", fontsize=8)
+        for ax, method in zip(column[1:], ("tutorial", "mnist")):
+            x = inputs[method][i]
+            ax.imshow(np.zeros((28, 28)) if x is None else x, cmap="gray", vmin=0, vmax=1)
+            said = predicted[method][i]
+            ax.set_title("no digit" if said < 0 else f"reads {said}", fontsize=8,
+                         color="tab:green" if said == label else "tab:red")
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[1, 0].set_ylabel("--preprocess\ntutorial", fontsize=8)
+    axes[2, 0].set_ylabel("--preprocess\nmnist", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, metadata={"Software": None})
+    plt.close(fig)
 
 
 if __name__ == "__main__":

@@ -30,10 +30,14 @@ def run_once(name, folder):
     log_path = os.path.join(folder, "log.txt")
     with open(log_path, "w") as log:
         start = time.perf_counter()
-        subprocess.run([sys.executable, *COMMANDS[name], output], cwd=ROOT,
-                       stdout=log, stderr=subprocess.STDOUT, check=True)
+        finished = subprocess.run([sys.executable, *COMMANDS[name], output], cwd=ROOT,
+                                  stdout=log, stderr=subprocess.STDOUT)
         whole = time.perf_counter() - start
-    text = open(log_path).read()
+    with open(log_path) as log:
+        text = log.read()
+    if finished.returncode != 0:
+        sys.exit(f"train_speed.py: {name} failed (exit code {finished.returncode}); "
+                 f"the end of its output:\n{text[-2000:]}")
     train = float(re.search(r"Trained in ([0-9.]+) s", text).group(1))
     accuracy = float(re.search(r"Final accuracy: ([0-9.]+)", text).group(1))
     return train, whole, accuracy
@@ -43,6 +47,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=3, help="A B pairs to run (default: 3)")
     args = parser.parse_args()
+    if args.pairs < 1:
+        parser.error("--pairs must be at least 1")
 
     runs = {name: [] for name in COMMANDS}
     print(f"{'run':<16}{'train s':>9}{'process s':>11}{'accuracy':>10}")

@@ -26,7 +26,8 @@ def main():
         index = int(indices[np.argmin(distance)])
         img = cv2.resize(255 - x_test[index], (140, 140), interpolation=cv2.INTER_CUBIC)
         name = "eight-test.png" if digit == 8 else f"{digit}.png"
-        cv2.imwrite(os.path.join(HERE, name), img)
+        if not cv2.imwrite(os.path.join(HERE, name), img):
+            raise SystemExit(f"cannot write samples/{name}")
         print(f"{name}: test digit #{index}")
 
 
