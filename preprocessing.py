@@ -83,13 +83,14 @@ def decode_image(data):
         raise ImageError("empty file")
     # Refuse decompression bombs before the decoder allocates the pixels.
     size = header_size(data)
-    if size and size[0] * size[1] > MAX_PIXELS:
-        raise ImageError(f"image too large ({size[0]}x{size[1]} pixels, "
-                         f"limit {MAX_PIXELS // 1_000_000} megapixels)")
-    if size and size[0] * size[1] * decoded_pixel_bytes(data) > MAX_DECODED_BYTES:
-        raise ImageError(f"image too large ({size[0]}x{size[1]} pixels of "
-                         f"{decoded_pixel_bytes(data)} bytes, limit "
-                         f"{MAX_DECODED_BYTES // 2**20} MB decoded)")
+    if size:
+        pixels = size[0] * size[1]
+        decoded = pixels * decoded_pixel_bytes(data)
+        if pixels > MAX_PIXELS or decoded > MAX_DECODED_BYTES:
+            raise ImageError(f"image too large ({size[0]}x{size[1]} pixels, "
+                             f"{decoded // 2**20} MB decoded; limit "
+                             f"{MAX_PIXELS // 1_000_000} megapixels, "
+                             f"{MAX_DECODED_BYTES // 2**20} MB)")
     jpeg = data[:3] == b"\xff\xd8\xff"
     try:
         with quiet_stderr():  # libpng and libjpeg print their own complaints
@@ -430,8 +431,8 @@ def find_digit(work):
     """Find the digit's strokes in the (dark ink) working image.
 
     Returns the mask of the digit's strokes, their width in pixels, the
-    level of paper grain and noise (in ink units), and the mask of the
-    paper's ruled lines.
+    level of paper grain and noise (in ink units), and the paper's ruled
+    lines (find_lines's count of lines per pixel, or None).
     """
     # First look: a coarse paper level, enough to see where the strokes are.
     paper = paper_under_ink(work, max(work.shape) / 8)
