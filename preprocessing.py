@@ -439,7 +439,11 @@ def find_digit(work):
     ink = ink_map(work, paper)
     pixel_noise = noise_level(work) / max(float(np.median(paper)), 1.0)
     first_noise = max(robust_sigma(ink), pixel_noise)
-    lines = find_lines(ink, first_noise, thin=max(2, round(0.025 * max(work.shape))))
+    # Ruled lines are looked for against a finer paper level, which follows
+    # shadows: against the coarse one a shadow looks like ink and hides them.
+    thin = max(2, round(0.025 * max(work.shape)))
+    line_ink = ink_map(work, paper_under_ink(work, thin))
+    lines = find_lines(line_ink, max(robust_sigma(line_ink), pixel_noise), thin, sides=ink)
     found = select_strokes(without_lines(ink, lines, first_noise), first_noise)
     # Second look: a paper level as fine as the strokes allow, which follows
     # shadows and uneven light closely. The paper's grain is measured away
@@ -460,49 +464,80 @@ def find_digit(work):
     return found, stroke_width(found), noise, lines
 
 
-def find_lines(ink, noise, thin):
+def find_lines(ink, noise, thin, sides=None):
     """The lines of ruled or squared paper: straight, at most `thin` pixels
     wide, and running from edge to edge, which no digit does. Returns how
     many lines cover each pixel (0 off the lines), or None.
+
+    sides: an ink map in which to compare the two sides of each line
+    (default `ink`); one with a coarse paper level shows shadows and wide
+    strokes whole.
     """
+    sides = ink if sides is None else sides
     h, w = ink.shape
     mask = (ink >= max(3 * noise, 0.03)).astype(np.uint8)
     # Search a copy at most 320 pixels across (a block is ink if any of its
-    # pixels is): the Hough transform's time grows with the pixels.
+    # pixels is): the Hough transform's time grows with the pixels. A line
+    # crossed by the digit comes out in pieces: we look for pieces, then
+    # carry each across the picture and check it there.
     k = int(np.ceil(max(h, w) / 320))
     small = (cv2.resize(mask * 255, (-(-w // k), -(-h // k)), interpolation=cv2.INTER_AREA) > 0
              ).astype(np.uint8)
     sh, sw = small.shape
-    segments = cv2.HoughLinesP(small, 1, np.pi / 360, threshold=min(sh, sw) // 3,
-                               minLineLength=min(sh, sw) // 2, maxLineGap=max(sh, sw) // 40)
+    segments = cv2.HoughLinesP(small, 1, np.pi / 360, threshold=min(sh, sw) // 4,
+                               minLineLength=min(sh, sw) // 4, maxLineGap=max(sh, sw) // 40)
     if segments is None:
         return None
-    density = mask.mean()
-    far = 2 * max(h, w)
+    near_ink = cv2.dilate(mask, np.ones((5, 5), np.uint8))
+    peak = cv2.dilate(ink, np.ones((3, 3), np.uint8))  # a fitted line may be a pixel off
+    side_peak = peak if sides is ink else cv2.dilate(sides, np.ones((3, 3), np.uint8))
+    ink_ys, ink_xs = np.nonzero(mask)
+    ink_ys, ink_xs = ink_ys.astype(np.float32), ink_xs.astype(np.float32)
     sets = [np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)]
     ends = np.minimum(segments.reshape(-1, 4) * k + k // 2, [w - 1, h - 1, w - 1, h - 1])
-    for x0, y0, x1, y1 in ends.tolist():
+    for x0, y0, x1, y1 in ends.tolist()[:200]:
         horizontal = abs(x1 - x0) >= abs(y1 - y0)
-        if (abs(x1 - x0) / w if horizontal else abs(y1 - y0) / h) < 0.85:
-            continue
         if sets[horizontal][(y0 + y1) // 2, (x0 + x1) // 2]:
             continue  # found already
-        # Fit the line to the ink near the segment, at full resolution, and
-        # carry it from edge to edge.
-        near = cv2.line(np.zeros((h, w), np.uint8), (x0, y0), (x1, y1), 1, 2 * thin + 1) & mask
-        ys, xs = np.nonzero(near)
-        if len(xs) < 2:
+        # Fit the line to the ink near the piece, at full resolution.
+        length = np.hypot(x1 - x0, y1 - y0)
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        along = (ink_xs - x0) * ux + (ink_ys - y0) * uy
+        across = (ink_ys - y0) * ux - (ink_xs - x0) * uy
+        near = (np.abs(across) <= thin) & (along >= 0) & (along <= length)
+        if near.sum() < 2:
             continue
-        every = max(1, len(xs) // 1000)  # a thousand points place a line well enough
-        points = np.column_stack([xs[::every], ys[::every]]).astype(np.float32)
-        vx, vy, cx, cy = cv2.fitLine(points, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
-        line = ((round(cx - far * vx), round(cy - far * vy)),
-                (round(cx + far * vx), round(cy + far * vy)))
+        every = max(1, int(near.sum()) // 500)  # 500 points place a line well enough
+        points = np.column_stack([ink_xs[near][::every], ink_ys[near][::every]])
+        # A paper's line has ink nearly all along it, from edge to edge (not
+        # just across a corner); a straight stroke of the digit does not.
+        # A least-squares fit is quick enough to try every piece; the pieces
+        # that pass are fitted again, ignoring the strokes that cross them.
+        for distance in (cv2.DIST_L2, cv2.DIST_HUBER):
+            vx, vy, cx, cy = cv2.fitLine(points, distance, 0, 0.01, 0.01).ravel()
+            on, side_a, side_b = points_along((h, w), (cx, cy), (vx, vy), thin)
+            edge_to_edge = len(on[0]) >= min(h, w) / 2 and near_ink[on].mean() >= 0.85
+            if not edge_to_edge:
+                break
+        if not edge_to_edge:
+            continue
+        # It is thin and dark, with paper on both sides: a stroke's edge, or
+        # a shadow's, has ink on one side only; a line along a wide stroke
+        # has the stroke on both sides. Most of the way, as the digit may
+        # cross it.
+        contrast = float(np.median(peak[on]))
+        tolerance = max(3 * noise, 0.5 * contrast)
+        a, b = sides[side_a], sides[side_b]
+        valley = (np.abs(a - b) <= tolerance) & (side_peak[on] - np.maximum(a, b) >= tolerance)
+        if contrast < 3 * noise or valley.mean() < 0.3:
+            continue
         # Its width: the ink in a band around it, less the band's share of
         # the picture's other ink (grain, the digit, crossing lines).
+        far = 2 * max(h, w)
+        line = ((round(cx - far * vx), round(cy - far * vy)),
+                (round(cx + far * vx), round(cy + far * vy)))
         band = cv2.line(np.zeros((h, w), np.uint8), *line, 1, 2 * thin + 1)
-        length = band.sum() / (2 * thin + 1)
-        width = (band & mask).sum() / length - density * (2 * thin + 1)
+        width = (band & mask).sum() / (band.sum() / (2 * thin + 1)) - mask.mean() * (2 * thin + 1)
         if width <= thin:  # the line itself, and its blurred edges
             # Hough finds a line more than once: the horizontal ones and the
             # vertical ones each count once per pixel.
@@ -511,13 +546,35 @@ def find_lines(ink, noise, thin):
     return lines if lines.any() else None
 
 
-def without_lines(ink, lines, noise):
+def points_along(shape, centre, direction, offset):
+    """Pixels along a line through `centre`, a pixel apart, and the pixels
+    `offset` to either side of each: three (ys, xs) index pairs, where all
+    three fall inside the picture."""
+    h, w = shape
+    (cx, cy), (vx, vy) = centre, direction
+    t = np.arange(-(h + w), h + w, 1.0)
+    xs, ys = cx + t * vx, cy + t * vy
+    nx, ny = -vy * offset, vx * offset
+    points = [(np.round(ys + s * ny).astype(int), np.round(xs + s * nx).astype(int))
+              for s in (0, -1, 1)]
+    inside = np.logical_and.reduce([(y >= 0) & (y < h) & (x >= 0) & (x < w) for y, x in points])
+    return [(y[inside], x[inside]) for y, x in points]
+
+
+def without_lines(ink, lines, noise, digit=None):
     """Remove ruled lines from an ink map, keeping the pen's strokes where
-    they cross them (the pen is darker than the line there)."""
+    they cross them (the pen is darker than the line there).
+
+    digit: where the digit is, if known; the lines' darkness is then
+    measured away from it.
+    """
     if lines is None:
         return ink
     count, lines = lines, lines > 0  # where lines cross, their inks add up
-    on_line = ink[(count == 1) & (ink >= max(3 * noise, 0.03))]
+    single = (count == 1) & (ink >= max(3 * noise, 0.03))
+    if digit is not None and (single & ~digit).any():
+        single &= ~digit
+    on_line = ink[single]
     if not on_line.size:
         return ink
     level = float(np.median(on_line))
@@ -616,7 +673,7 @@ def cut_out(img, work, scale, dark, found, stroke, noise, lines):
         crop_lines = find_lines(ink, noise, thin=max(2, round(0.06 * max(ink.shape))))
         if crop_lines is not None:
             lines = np.maximum(lines, crop_lines)
-        ink = without_lines(ink, lines, noise)
+        ink = without_lines(ink, lines, noise, cv2.dilate(where, np.ones((5, 5), np.uint8)) > 0)
     mask = threshold_ink(ink, noise)
     n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
     keep = np.zeros(n, bool)

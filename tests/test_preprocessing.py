@@ -452,3 +452,28 @@ def test_realworld_benchmark_pictures(digits):
     assert [kind for kind, _, _ in images] == list(realworld.KINDS)
     for kind, data, label in images:
         assert_mnist_form(preprocessing.mnist(preprocessing.decode_image(data)))
+
+
+def test_notebook_photos_come_out_like_the_digit_on_plain_paper():
+    """40 photos of digits on ruled and squared paper from bench/realworld.py
+    (lines tilted, in shadow, cut in pieces by the digit) give nearly the
+    input the same digit gives drawn plainly: the lines are gone and the
+    strokes kept."""
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    try:
+        import realworld
+    finally:
+        sys.path.pop(0)
+    with np.load(os.path.join(ROOT, "mnist.npz")) as data:
+        x, y = data["x_test"], data["y_test"]
+    images = realworld.make_images(x, y, 40, seed=7, kinds=("lined",))
+    drawn = [i for kind, i in realworld.pick_digits(len(x), 40, seed=7) if kind == "lined"]
+    scores = []
+    for (_, data, _), i in zip(images, drawn):
+        try:
+            photo = preprocessing.mnist(preprocessing.decode_image(data))
+        except preprocessing.NoDigitFound:
+            photo = np.zeros((28, 28), np.float32)
+        scores.append(correlation(photo, preprocessing.mnist(255 - x[i])))
+    assert np.median(scores) > 0.95
+    assert sum(s < 0.8 for s in scores) <= 6
