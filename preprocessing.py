@@ -444,6 +444,10 @@ def find_digit(work):
     thin = max(2, round(0.025 * max(work.shape)))
     line_ink = ink_map(work, paper_under_ink(work, thin))
     lines = find_lines(line_ink, max(robust_sigma(line_ink), pixel_noise), thin, sides=ink)
+    if one_line(lines):
+        # A notebook's ruling shows more than one line; a single straight
+        # stroke across the whole picture is more likely a big 1.
+        lines = None
     found = select_strokes(without_lines(ink, lines, first_noise), first_noise)
     # Second look: a paper level as fine as the strokes allow, which follows
     # shadows and uneven light closely. The paper's grain is measured away
@@ -556,6 +560,13 @@ def find_lines(ink, noise, thin, sides=None):
             cv2.line(sets[horizontal], *line, 1, max(1, round(width)) + 2)
     lines = sets[0] + sets[1]
     return lines if lines.any() else None
+
+
+def one_line(lines):
+    """Whether find_lines found a single line (no crossings, one piece)."""
+    if lines is None or lines.max() > 1:
+        return False
+    return cv2.connectedComponents((lines > 0).astype(np.uint8))[0] == 2
 
 
 def points_along(shape, centre, direction, offset):

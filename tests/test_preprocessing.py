@@ -477,3 +477,21 @@ def test_notebook_photos_come_out_like_the_digit_on_plain_paper():
         scores.append(correlation(photo, preprocessing.mnist(255 - x[i])))
     assert np.median(scores) > 0.95
     assert sum(s < 0.8 for s in scores) <= 6
+
+
+@pytest.mark.parametrize("pen,slant", [(3, 0), (6, 8), (4, 20)])
+def test_a_1_across_the_whole_picture_is_not_a_ruled_line(pen, slant):
+    """A 1 drawn from edge to edge with a fine pen is as straight and thin as
+    a ruled line; but a notebook's ruling shows more than one line."""
+    img = np.full((280, 280), 255, np.uint8)
+    dx = int(140 * np.tan(np.radians(slant)))
+    cv2.line(img, (140 + dx, 0), (140 - dx, 279), 0, pen)
+    x = preprocessing.mnist(img)
+    assert_mnist_form(x)
+    rows = np.flatnonzero(x.max(axis=1) > 0.5)
+    assert rows[-1] - rows[0] >= 17  # the whole stroke, 20 pixels high
+    ruled = np.full((280, 280), 235, np.uint8)
+    for y in (60, 140, 220):
+        cv2.line(ruled, (0, y), (280, y + 6), 180, 2)
+    with pytest.raises(preprocessing.NoDigitFound):
+        preprocessing.mnist(ruled)
