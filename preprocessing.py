@@ -91,7 +91,7 @@ def decode_image(data):
                              f"{decoded // 2**20} MB decoded; limit "
                              f"{MAX_PIXELS // 1_000_000} megapixels, "
                              f"{MAX_DECODED_BYTES // 2**20} MB)")
-    jpeg = data[:3] == b"\xff\xd8\xff"
+    jpeg = data.startswith(JPEG)
     try:
         with quiet_stderr():  # libpng and libjpeg print their own complaints
             img = cv2.imdecode(np.frombuffer(data, np.uint8),
@@ -169,12 +169,15 @@ def flatten_alpha(grey, alpha):
 
 # File headers: sizes, to refuse bombs --------------------------------------------
 
+PNG, JPEG = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"  # how each kind of file starts
+
+
 def header_size(data):
     """(width, height) declared by the file header, or None if unknown."""
     try:
-        if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        if data.startswith(PNG) and data[12:16] == b"IHDR":
             return struct.unpack(">II", data[16:24])
-        if data[:3] == b"\xff\xd8\xff":
+        if data.startswith(JPEG):
             return jpeg_size(data)
         if data[:6] in (b"GIF87a", b"GIF89a"):
             return struct.unpack("<HH", data[6:10])
@@ -186,7 +189,7 @@ def header_size(data):
         if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
             return webp_size(data)
         if data[:4] in (b"II*\0", b"MM\0*"):
-            tags = tiff_tags(data, 0, (256, 257))
+            tags = tiff_tags(data, (256, 257))
             return tags.get(256, 0), tags.get(257, 0)
         if data[:1] == b"P" and data[1:2] in b"123456":
             return pnm_size(data)
@@ -197,23 +200,22 @@ def header_size(data):
 
 def decoded_pixel_bytes(data):
     """Bytes a pixel takes once decoded: exact for PNG, the most otherwise."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 26:
+    if data.startswith(PNG) and len(data) >= 26:
         depth, colour = data[24], data[25]
-        channels = {0: 1, 2: 3, 3: 4, 4: 2, 6: 4}.get(colour, 4)  # palettes become colour
+        # OpenCV gives grey+alpha and palettes four channels, as it does colour+alpha.
+        channels = {0: 1, 2: 3}.get(colour, 4)
         return channels * (2 if depth == 16 else 1)
-    if data[:3] == b"\xff\xd8\xff":
+    if data.startswith(JPEG):
         return 1  # decoded straight to grey
     if data[:4] in (b"II*\0", b"MM\0*"):
         return 8  # TIFF may hold 16-bit colour and alpha
     return 4
 
 
-def jpeg_segments(data):
-    """Yield (marker, start, length) of each JPEG header segment."""
+def jpeg_size(data):
+    """(width, height) from the JPEG's start-of-frame header segment."""
     i = 2
-    while i + 4 <= len(data):
-        if data[i] != 0xFF:
-            return
+    while i + 4 <= len(data) and data[i] == 0xFF:
         marker = data[i + 1]
         if marker == 0xFF:  # fill byte
             i += 1
@@ -221,25 +223,19 @@ def jpeg_segments(data):
         if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # no length field
             i += 2
             continue
-        if marker in (0xD9, 0xDA):  # end of image, start of scan
-            return
-        length = struct.unpack(">H", data[i + 2:i + 4])[0]
-        yield marker, i + 4, length - 2
-        i += 2 + length
-
-
-def jpeg_size(data):
-    for marker, start, _ in jpeg_segments(data):
+        if marker in (0xD9, 0xDA):  # end of image, start of scan: no frame header
+            return None
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            h, w = struct.unpack(">HH", data[start + 1:start + 5])
+            h, w = struct.unpack(">HH", data[i + 5:i + 9])
             return w, h
+        i += 2 + struct.unpack(">H", data[i + 2:i + 4])[0]
     return None
 
 
-def tiff_tags(tiff, base, wanted):
+def tiff_tags(tiff, wanted):
     """Read integer tags from the first directory (IFD0) of TIFF data."""
-    order = {b"II": "<", b"MM": ">"}[tiff[base:base + 2]]
-    ifd = base + struct.unpack(order + "I", tiff[base + 4:base + 8])[0]
+    order = {b"II": "<", b"MM": ">"}[tiff[:2]]
+    ifd = struct.unpack(order + "I", tiff[4:8])[0]
     count = struct.unpack(order + "H", tiff[ifd:ifd + 2])[0]
     tags = {}
     for n in range(min(count, 1000)):
@@ -318,7 +314,7 @@ def mnist(img):
 def check_grey(img):
     img = np.asarray(img)
     if img.ndim == 3 and img.shape[2] in (3, 4):
-        img = to_grey(img)
+        img = to_grey(to_8bit(img))  # 8-bit first, as decode_image does
     if img.ndim != 2:
         raise ValueError(f"expected a 2-D greyscale image, got shape {img.shape}")
     return to_8bit(img)
@@ -522,9 +518,8 @@ def find_lines(ink, noise, thin, sides=None):
         near = (np.abs(across) <= max(2, k)) & (along >= 0) & (along <= length)
         if near.sum() < 2:
             continue
-        ink_xs, ink_ys = xs, ys
         every = max(1, int(near.sum()) // 500)  # 500 points place a line well enough
-        points = np.column_stack([ink_xs[near][::every], ink_ys[near][::every]])
+        points = np.column_stack([xs[near][::every], ys[near][::every]])
         # A paper's line has ink nearly all along it, from edge to edge (not
         # just across a corner); a straight stroke of the digit does not.
         # A least-squares fit is quick enough to try every piece; the pieces
@@ -668,8 +663,10 @@ def cut_out(img, work, scale, dark, found, stroke, noise, lines):
     bottom = min(img.shape[0], int((y1 + margin) / scale) + 1)
     left = max(0, int((x0 - margin) / scale))
     right = min(img.shape[1], int((x1 + margin) / scale) + 1)
+    window = (slice(int(top * scale), int(np.ceil(bottom * scale))),  # the crop in `work`
+              slice(int(left * scale), int(np.ceil(right * scale))))
     if found_size >= DIGIT_SIZE and scale < 1:
-        crop = work[int(top * scale):int(bottom * scale), int(left * scale):int(right * scale)]
+        crop = work[window]
         zoom = DIGIT_SIZE / found_size
         factor = zoom  # from working-copy pixels to crop pixels
     else:
@@ -681,9 +678,8 @@ def cut_out(img, work, scale, dark, found, stroke, noise, lines):
     # averages them back exactly, where smoother enlarging would blur twice.
     size = (max(1, round(crop.shape[1] * zoom)), max(1, round(crop.shape[0] * zoom)))
     crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if zoom < 1 else cv2.INTER_NEAREST)
-    window = (slice(int(top * scale), int(np.ceil(bottom * scale))),
-              slice(int(left * scale), int(np.ceil(right * scale))))
     where = cv2.resize(found[window].astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    near_found = cv2.dilate(where, np.ones((5, 5), np.uint8)) > 0
 
     # Threshold again at this finer scale (a paper window half as wide
     # again as the strokes, to be sure to close the widest parts), keeping
@@ -696,11 +692,11 @@ def cut_out(img, work, scale, dark, found, stroke, noise, lines):
         crop_lines = find_lines(ink, noise, thin=max(2, round(0.06 * max(ink.shape))))
         if crop_lines is not None:
             lines = np.maximum(lines, crop_lines)
-        ink = without_lines(ink, lines, noise, cv2.dilate(where, np.ones((5, 5), np.uint8)) > 0)
+        ink = without_lines(ink, lines, noise, near_found)
     mask = threshold_ink(ink, noise)
     n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
     keep = np.zeros(n, bool)
-    keep[labels[mask & (cv2.dilate(where, np.ones((5, 5), np.uint8)) > 0)]] = True
+    keep[labels[mask & near_found]] = True
     keep[0] = False
     mask = keep[labels]
     if not mask.any():
@@ -758,7 +754,8 @@ def centre(digit):
     small = cv2.resize(digit, size, interpolation=cv2.INTER_AREA)
     small = np.clip(small / max(float(small.max()), 1e-6), 0, 1)
     ys, xs = np.indices(small.shape)
-    cy, cx = (ys * small).sum() / small.sum(), (xs * small).sum() / small.sum()
+    mass = small.sum()
+    cy, cx = (ys * small).sum() / mass, (xs * small).sum() / mass
     top, left = int(round(CENTRE - cy)), int(round(CENTRE - cx))
     # Paste, clipping whatever would fall outside (only very lopsided digits).
     out = np.zeros((SIDE, SIDE), np.float32)
