@@ -1,11 +1,13 @@
 """main.py run as a user runs it: a subprocess on real image files."""
 import json
 import os
+import shutil
 
 import cv2
 import numpy as np
 
 from conftest import ROOT, run
+from tf_quiet import import_keras
 
 SAMPLES = os.path.join(ROOT, "samples")
 
@@ -87,7 +89,7 @@ def test_missing_model_says_how_to_make_one(tmp_path):
 
 def test_without_a_display_the_figure_is_saved(model_path, tmp_path):
     image = tmp_path / "four.png"
-    image.write_bytes(open(os.path.join(SAMPLES, "4.png"), "rb").read())
+    shutil.copy(os.path.join(SAMPLES, "4.png"), image)
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}
     result = run("main.py", image, "--model", model_path, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -147,9 +149,8 @@ def test_many_images_take_one_call_to_the_model(model_path, monkeypatch, capsys)
 
 
 def test_a_model_of_another_shape_is_refused(tmp_path):
-    import build_model
-    other = build_model.keras.Sequential([build_model.keras.Input((8,)),
-                                          build_model.layers.Dense(3)])
+    keras = import_keras()
+    other = keras.Sequential([keras.Input((8,)), keras.layers.Dense(3)])
     other.save(tmp_path / "other.keras")
     result = run("main.py", "--model", tmp_path / "other.keras", "--no-plot")
     assert result.returncode == 2
@@ -159,7 +160,7 @@ def test_a_model_of_another_shape_is_refused(tmp_path):
 
 def test_a_file_name_that_is_not_text(model_path, tmp_path):
     name = os.fsdecode(b"seven-\xff.png")
-    (tmp_path / name).write_bytes(open(os.path.join(SAMPLES, "7.png"), "rb").read())
+    shutil.copy(os.path.join(SAMPLES, "7.png"), tmp_path / name)
     env = dict(os.environ, PYTHONIOENCODING="utf-8:strict")
     result = run("main.py", tmp_path, "--no-plot", "--model", model_path, env=env)
     assert result.returncode == 0, result.stderr

@@ -22,10 +22,28 @@ from preprocessing import ImageError, NoDigitFound
 # Helpers ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def digits():
-    """A few MNIST *test* digits (28x28, white on black) and their labels."""
+def mnist_test():
+    """MNIST's test digits (28x28, white on black) and their labels."""
     with np.load(os.path.join(ROOT, "mnist.npz")) as data:
-        return data["x_test"][:40], data["y_test"][:40]
+        return data["x_test"], data["y_test"]
+
+
+@pytest.fixture(scope="module")
+def digits(mnist_test):
+    """The first 40 test digits and their labels."""
+    x, y = mnist_test
+    return x[:40], y[:40]
+
+
+@pytest.fixture(scope="module")
+def realworld():
+    """bench/realworld.py, which draws realistic pictures of MNIST digits."""
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    try:
+        import realworld
+    finally:
+        sys.path.pop(0)
+    return realworld
 
 
 def on_paper(digit, size=140):
@@ -371,7 +389,7 @@ def test_enlarged_photo_like_digit_matches_mnist(digits):
         big = cv2.resize(255 - d, (280, 280), interpolation=cv2.INTER_CUBIC).astype(float)
         shade = np.linspace(1.0, 0.7, 280)[None, :]
         photo = np.clip(40 + big * 0.8 * shade + rng.normal(0, 5, big.shape), 0, 255)
-        img = cv2.imdecode(cv2.imencode(".jpg", photo.astype(np.uint8))[1], cv2.IMREAD_GRAYSCALE)
+        img = preprocessing.decode_image(cv2.imencode(".jpg", photo.astype(np.uint8))[1])
         assert correlation(preprocessing.mnist(img), d / 255) > 0.85
 
 
@@ -440,32 +458,21 @@ def test_to_input_dispatches(digits):
         preprocessing.to_input(img, "magic")
 
 
-def test_realworld_benchmark_pictures(digits):
+def test_realworld_benchmark_pictures(digits, realworld):
     """A few pictures from bench/realworld.py, one of each kind, in the MNIST form."""
-    sys.path.insert(0, os.path.join(ROOT, "bench"))
-    try:
-        import realworld
-    finally:
-        sys.path.pop(0)
     x, y = digits
     images = realworld.make_images(x, y, 1, seed=5)
     assert [kind for kind, _, _ in images] == list(realworld.KINDS)
-    for kind, data, label in images:
+    for _, data, _ in images:
         assert_mnist_form(preprocessing.mnist(preprocessing.decode_image(data)))
 
 
-def test_notebook_photos_come_out_like_the_digit_on_plain_paper():
+def test_notebook_photos_come_out_like_the_digit_on_plain_paper(mnist_test, realworld):
     """40 photos of digits on ruled and squared paper from bench/realworld.py
     (lines tilted, in shadow, cut in pieces by the digit) give nearly the
     input the same digit gives drawn plainly: the lines are gone and the
     strokes kept."""
-    sys.path.insert(0, os.path.join(ROOT, "bench"))
-    try:
-        import realworld
-    finally:
-        sys.path.pop(0)
-    with np.load(os.path.join(ROOT, "mnist.npz")) as data:
-        x, y = data["x_test"], data["y_test"]
+    x, y = mnist_test
     images = realworld.make_images(x, y, 40, seed=7, kinds=("lined",))
     drawn = [i for kind, i in realworld.pick_digits(len(x), 40, seed=7) if kind == "lined"]
     scores = []
