@@ -302,11 +302,15 @@ def mnist(img):
         h, w = img.shape
         raise NoDigitFound(f"no digit found: the image is too small ({w}x{h} pixels)")
     work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
-    dark = ink_is_dark(work)
+    table = find_table(work)
+    if table is not None:  # a sheet on a table: paper, so dark ink
+        work, dark = paint_over(work, table), True
+    else:
+        dark = ink_is_dark(work)
     if not dark:
         work = 255 - work
     found, stroke, noise, lines = find_digit(work)
-    digit, width = cut_out(img, work, scale, dark, found, stroke, noise, lines)
+    digit, width = cut_out(img, work, scale, dark, found, stroke, noise, lines, table)
     digit = fix_stroke_width(digit, width)
     return centre(digit)
 
@@ -336,6 +340,108 @@ def resize_longest(img, smallest, largest):
         return img, 1.0
     size = (max(1, round(img.shape[1] * scale)), max(1, round(img.shape[0] * scale)))
     return cv2.resize(img, size, interpolation=interpolation), scale
+
+
+# A sheet of paper photographed on a table ---------------------------------------
+#
+# The table around the sheet is darker than the paper and reaches the
+# picture's border, so it looks like a huge stroke: it hides the digit and
+# swamps the measure of the paper's grain. We find the sheet's straight edges
+# and paint the table over with the paper's level.
+
+EDGE_SIZE = 160  # longest side of the copy the sheet's edges are looked for in
+TABLE_DARKNESS = 0.6  # a table is at most this bright, relative to the sheet
+
+
+def find_table(work):
+    """Where the picture shows the table beyond the sheet's edges: a mask at
+    work's size, or None.
+
+    A sheet's edge is a long, straight, sharp step from the paper down to a
+    table much darker than it; the table stays dark out to the picture's
+    border and the paper stays light well into the sheet. A shadow's edge is
+    soft, a stroke's far side is paper again, and chalk on a board leaves
+    light marks on the "table": none of them is taken for a sheet's edge.
+    """
+    small, _ = resize_longest(work, EDGE_SIZE, EDGE_SIZE)
+    grey = cv2.GaussianBlur(small, (0, 0), 1.0).astype(np.float32)
+    longest = max(small.shape)
+    found = cv2.HoughLines(cv2.Canny(small, 40, 100), 1, np.pi / 360, longest // 5)
+    if found is None:
+        return None
+    ys, xs = np.indices(small.shape)
+    table = np.zeros(small.shape, bool)
+    table_dark = np.zeros(small.shape, bool)  # as dark as a table found
+    middles = []  # between paper and table, for each edge found
+    for rho, theta in found[:30, 0]:
+        edge = table_side(grey, rho, theta)
+        if edge is None:
+            continue
+        side, paper, dark = edge
+        across = (xs * np.cos(theta) + ys * np.sin(theta) - rho) * side
+        middle = (paper + dark) / 2
+        # Chalk on a board whose frame looked like a sheet's edge: the
+        # "table" holds marks as light as paper.
+        if np.count_nonzero(grey[across > 6] > middle) > 0.002 * grey.size:
+            continue
+        table |= across > -2  # from a little inside the sheet: the edge's blur
+        table_dark |= grey < middle
+        middles.append(middle)
+    # What is left must be the sheet: mostly paper. (A light stroke on a dark
+    # ground has straight edges too.)
+    if not middles or table.mean() > 0.8 or np.median(grey[~table]) < np.median(middles):
+        return None
+    # The lines are straight to a pixel or two: take in the table's dark
+    # pixels just beyond them, along the sheet's edges and the border.
+    for _ in range(4):
+        table |= (cv2.dilate(table.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & table_dark
+    return cv2.resize(table.astype(np.uint8), work.shape[::-1],
+                      interpolation=cv2.INTER_NEAREST) > 0
+
+
+def table_side(grey, rho, theta):
+    """Where a table lies beyond a sheet's edge along the line (rho, theta):
+    its side (+1 or -1), the paper's and the table's grey levels; or None
+    when the line is not a sheet's edge."""
+    h, w = grey.shape
+    normal = np.array([np.cos(theta), np.sin(theta)])
+    along = np.arange(-(h + w), h + w, 1.0)
+    points = rho * normal + along[:, None] * np.array([-normal[1], normal[0]])
+    # The grey level at each distance across the line (NaN outside), in
+    # pixels of the EDGE_SIZE copy: 4 is 2.5% of the picture.
+    away = np.array([1.5, 4, 10, 16, 24, 36, 54, 80, 120, 180, 270])
+    offsets = np.concatenate((-away, away))
+    x, y = (points[None] + offsets[:, None, None] * normal).transpose(2, 0, 1)
+    inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
+    level = np.full(x.shape, np.nan, np.float32)
+    level[inside] = grey[np.round(y[inside]).astype(int), np.round(x[inside]).astype(int)]
+    at = dict(zip(offsets, level))
+
+    for side in (1, -1):  # the table on this side, the sheet on the other
+        with np.errstate(invalid="ignore"):
+            paper, table = at[-4 * side], at[4 * side]
+            edge = (table < TABLE_DARKNESS * paper) & (
+                at[-1.5 * side] - at[1.5 * side] > 0.5 * (paper - table))
+            for offset in (10, 16, 24):  # light well into the sheet
+                edge &= table < TABLE_DARKNESS * at[-offset * side]
+            for offset in away[2:]:  # dark out to the border
+                far = at[offset * side]
+                edge &= np.isnan(far) | (far < TABLE_DARKNESS * paper)
+        # Most of a stretch a quarter of the picture long (a knot in the
+        # wood, a speck on the paper may break it here and there).
+        stretch = max(h, w) // 4
+        if np.convolve(edge, np.ones(stretch), "valid").max() >= 0.8 * stretch:
+            return side, float(np.median(paper[edge])), float(np.median(table[edge]))
+    return None
+
+
+def paint_over(work, table):
+    """Paint the table with the level of the paper next to it."""
+    small, _ = resize_longest(work, EDGE_SIZE, EDGE_SIZE)
+    hidden = cv2.resize(table.astype(np.uint8), small.shape[::-1], interpolation=cv2.INTER_NEAREST)
+    level = cv2.inpaint(cv2.medianBlur(small, 5), hidden, 5, cv2.INPAINT_TELEA)
+    level = cv2.resize(level, work.shape[::-1], interpolation=cv2.INTER_LINEAR)
+    return np.where(table, level, work)
 
 
 def ink_is_dark(work):
@@ -410,17 +516,32 @@ def threshold_ink(ink, noise):
     """Hysteresis threshold: keep faint stroke parts joined to strong ones.
 
     Otsu splits ink from paper; the noise level sets a floor so that paper
-    grain never counts as ink.
+    grain never counts as ink. Long pieces lying along the picture's border
+    are its edge (a strip of table beyond the sheet, a scanner's frame), not
+    ink: they are dropped.
     """
     values = np.clip(ink * 255, 0, 255).astype(np.uint8)
     otsu = cv2.threshold(values, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 255
     strong = max(otsu, 5 * noise, 0.06)
     weak = max(strong / 2, 3 * noise, 0.03)
-    n, labels = cv2.connectedComponents((ink >= weak).astype(np.uint8), connectivity=8)
-    has_strong = np.zeros(n, bool)
-    has_strong[labels[ink >= strong]] = True
-    has_strong[0] = False
-    return has_strong[labels]
+    weak_ink = ink >= weak
+    n, labels = cv2.connectedComponents(weak_ink.astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[labels[ink >= strong]] = True
+    keep[0] = False
+    # Along the border: a piece longer than a quarter of the picture, more
+    # than half of it within 3% of the edge (so at least an eighth of the
+    # picture's length there: only those few are looked at closely).
+    longest = max(ink.shape)
+    band = max(2, round(0.03 * longest))
+    inside = np.zeros(ink.shape, bool)
+    inside[band:-band, band:-band] = True
+    near = np.bincount(labels[weak_ink & ~inside], minlength=n)
+    for piece in np.flatnonzero(keep & (near >= longest / 8)):
+        ys, xs = np.nonzero(labels == piece)
+        if near[piece] > 0.5 * ys.size and max(np.ptp(ys), np.ptp(xs)) >= longest / 4:
+            keep[piece] = False
+    return keep[labels]
 
 
 def find_digit(work):
@@ -647,7 +768,7 @@ def bounding_box(mask):
     return ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
 
 
-def cut_out(img, work, scale, dark, found, stroke, noise, lines):
+def cut_out(img, work, scale, dark, found, stroke, noise, lines, table=None):
     """Cut the digit out of the picture and clean it.
 
     Returns the digit as ink 0..1 on zero, its longest side about
@@ -686,6 +807,8 @@ def cut_out(img, work, scale, dark, found, stroke, noise, lines):
     # the pieces that overlap what was found. Ruled lines cross the whole
     # crop, which the digit, with a margin all round, does not.
     ink = ink_map(crop, paper_under_ink(crop, 1.5 * stroke * factor))
+    if table is not None:  # the full-resolution picture still shows it
+        ink[cv2.resize(table[window].astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0] = 0
     if lines is not None:  # the paper is ruled: look for its lines in the crop too
         lines = cv2.dilate(cv2.resize(lines[window], size, interpolation=cv2.INTER_NEAREST),
                            np.ones((3, 3), np.uint8))

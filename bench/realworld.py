@@ -6,7 +6,8 @@
 MNIST's test digits (never the training split) are redrawn as people's own
 pictures: pen on uneven paper photographed with noise, blur and JPEG;
 coloured pens; thin and thick strokes; strokes on a transparent canvas; chalk
-on a board; digits small, large or off to one side; ruled and squared paper. Each picture is encoded
+on a board; digits small, large or off to one side; ruled and squared paper;
+a sheet of paper lying on a table. Each picture is encoded
 to file bytes and read back as main.py reads a file. Both preprocessing
 methods then go through the model in one batched call each, and we print the
 accuracy of each kind of picture, beside the model's accuracy on the same
@@ -27,10 +28,12 @@ import main as main_py  # noqa: E402  (main.py: its model loading and prediction
 import preprocessing  # noqa: E402
 
 KINDS = ("plain", "paper", "pen", "thin", "thick", "transparent", "chalk",
-         "small", "large", "off-centre", "lined")
+         "small", "large", "off-centre", "lined", "table")
 # Pen colours as BGR: blue, black, red, green, purple, dark grey.
 PENS = ((140, 40, 20), (30, 30, 30), (40, 30, 190), (40, 120, 30),
         (120, 40, 110), (70, 70, 70))
+# Tables as BGR: dark wood, mid wood, grey, black.
+TABLES = ((40, 70, 110), (60, 110, 150), (90, 90, 95), (30, 30, 30))
 
 
 # Drawing a digit as strokes ---------------------------------------------------
@@ -297,19 +300,53 @@ def lined(digit, rng):
                     ruling=("ruled", "squared")[rng.integers(2)])
 
 
+def table(digit, rng):
+    """A sheet of paper on a darker table: all of the sheet in the picture,
+    or a bigger sheet with the table along one or two edges."""
+    c = int(rng.integers(300, 800))
+    height = int(c * rng.uniform(0.75, 1.0))
+    if rng.random() < 0.5:  # the whole sheet, turned a little
+        sheet = (c * rng.uniform(0.55, 0.85), height * rng.uniform(0.55, 0.85))
+        middle = (c / 2 + rng.normal(0, 0.05) * c, height / 2 + rng.normal(0, 0.05) * height)
+    else:  # the sheet runs off the picture on two or three sides
+        sheet = (1.3 * c, 1.3 * height)
+        middle = (c / 2 + rng.choice([-1, 0, 1]) * rng.uniform(0.15, 0.3) * c,
+                  height / 2 + rng.choice([-1, 1]) * rng.uniform(0.15, 0.3) * height)
+    corners = cv2.boxPoints((middle, sheet, rng.uniform(-15, 15)))
+    paper_mask = np.zeros((height, c), np.uint8)
+    cv2.fillPoly(paper_mask, [np.round(corners).astype(np.int32)], 1)
+    on_sheet = cv2.GaussianBlur(paper_mask.astype(np.float32), (0, 0), 1.0)[:, :, None]
+    wood = np.asarray(TABLES[rng.integers(len(TABLES))], np.float32) + rng.uniform(-10, 10, 3)
+    wood = wood + 15 * smooth_noise(height, c, rng, 30)[:, :, None]
+    ground = paper(height, c, rng) * on_sheet + wood * (1 - on_sheet)
+    # The digit in the middle of the part of the sheet in the picture.
+    ys, xs = np.nonzero(paper_mask)
+    visible = min(xs.max() - xs.min(), ys.max() - ys.min())
+    size = int(visible * rng.uniform(0.3, 0.55) * 28 / 20)
+    cover = strokes(digit, size, rng)
+    cover = place(cover, height, c, (ys.min() + ys.max() - size) // 2,
+                  (xs.min() + xs.max() - size) // 2)
+    ink = np.asarray(PENS[rng.integers(len(PENS))], np.float32) + rng.uniform(-15, 15, 3)
+    img = compose(cover, ground, ink, lighting(height, c, rng, 0.6), rng)
+    return camera(img, rng, blur=(0, 1.2), noise=(1, 6), quality=(50, 95))
+
+
 MAKERS = dict(zip(KINDS, (plain, photo, pen, thin, thick, transparent, chalk,
-                          small, large, off_centre, lined)))
+                          small, large, off_centre, lined, table)))
 
 
 def blank(rng):
-    """A picture with no digit: a photo of paper, a board, an empty canvas."""
+    """A picture with no digit: a photo of paper, of a sheet on a table, of a
+    board, or an empty canvas."""
     nothing = np.zeros((28, 28), np.uint8)
-    choice = rng.integers(3)
+    choice = rng.integers(4)
     if choice == 0:
         c = int(rng.integers(200, 800))
         return on_paper(nothing, rng, c, c // 2, light=1.0, blur=(0, 2), noise=(2, 12),
                         quality=(30, 90))
     if choice == 1:
+        return table(nothing, rng)
+    if choice == 2:
         return chalk(nothing, rng)
     return encode(".png", np.zeros((int(rng.integers(100, 600)),) * 2 + (4,), np.uint8))
 
@@ -428,7 +465,8 @@ def main():
                                                       for c in columns))
     print(f"{'ms/picture':<17}{'':>10}{ms['mnist']:>10.1f}{ms['tutorial']:>10.1f}"
           "  (decode + preprocess, all cores)")
-    print(f"\nBlank pictures (paper, board, empty canvas): {len(blanks) - found_in_blank} of "
+    print(f"\nBlank pictures (paper, sheet on a table, board, empty canvas): "
+          f"{len(blanks) - found_in_blank} of "
           f"{len(blanks)} give 'no digit found' with --preprocess mnist.")
     if args.figure:
         draw_figure(images, inputs, predicted, args.figure)

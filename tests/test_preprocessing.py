@@ -486,6 +486,50 @@ def test_notebook_photos_come_out_like_the_digit_on_plain_paper(mnist_test, real
     assert sum(s < 0.8 for s in scores) <= 6
 
 
+def test_a_sheet_on_a_table_comes_out_like_the_digit_on_plain_paper(mnist_test, realworld):
+    """40 photos of a sheet lying on a darker table (all of it in the
+    picture, or the table along one or two edges) give nearly the input the
+    same digit gives drawn plainly: the table is neither the ink nor the
+    digit."""
+    x, y = mnist_test
+    images = realworld.make_images(x, y, 40, seed=7, kinds=("table",))
+    drawn = [i for kind, i in realworld.pick_digits(len(x), 40, seed=7) if kind == "table"]
+    scores = []
+    for (_, data, _), i in zip(images, drawn):
+        try:
+            photo = preprocessing.mnist(preprocessing.decode_image(data))
+        except preprocessing.NoDigitFound:
+            photo = np.zeros((28, 28), np.float32)
+        scores.append(correlation(photo, preprocessing.mnist(255 - x[i])))
+    assert np.median(scores) > 0.93  # pens on plain paper: 0.95
+    assert sum(s < 0.8 for s in scores) <= 2
+
+
+def test_a_blank_sheet_on_a_table_gives_no_digit(realworld):
+    """The table's edges along the sheet and the picture's border are not a
+    digit."""
+    nothing = np.zeros((28, 28), np.uint8)
+    claimed = 0
+    for n in range(30):
+        data = realworld.table(nothing, np.random.default_rng([11, n]))
+        try:
+            preprocessing.mnist(preprocessing.decode_image(data))
+            claimed += 1
+        except NoDigitFound:
+            pass
+    assert claimed <= 3
+
+
+def test_light_strokes_on_a_dark_ground_are_not_a_table(mnist_test, realworld):
+    """A light stroke's straight edge on a dark ground looks like a sheet's
+    edge: chalk and drawing-app pictures must not lose their strokes to it."""
+    x, y = mnist_test
+    for kind, data, _ in realworld.make_images(x, y, 60, seed=3, kinds=("chalk", "transparent")):
+        work, _ = preprocessing.resize_longest(preprocessing.decode_image(data),
+                                               preprocessing.MIN_WORK_SIZE, preprocessing.WORK_SIZE)
+        assert preprocessing.find_table(work) is None, kind
+
+
 @pytest.mark.parametrize("pen,slant", [(3, 0), (6, 8), (4, 20)])
 def test_a_1_across_the_whole_picture_is_not_a_ruled_line(pen, slant):
     """A 1 drawn from edge to edge with a fine pen is as straight and thin as
