@@ -302,15 +302,11 @@ def mnist(img):
         h, w = img.shape
         raise NoDigitFound(f"no digit found: the image is too small ({w}x{h} pixels)")
     work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
-    table = find_table(work)
-    if table is not None:  # a sheet on a table: paper, so dark ink
-        work, dark = paint_over(work, table), True
-    else:
-        dark = ink_is_dark(work)
+    work, dark, around = find_ground(work)
     if not dark:
         work = 255 - work
     found, stroke, noise, lines = find_digit(work)
-    digit, width = cut_out(img, work, scale, dark, found, stroke, noise, lines, table)
+    digit, width = cut_out(img, work, scale, dark, found, stroke, noise, lines, around)
     digit = fix_stroke_width(digit, width)
     return centre(digit)
 
@@ -342,15 +338,35 @@ def resize_longest(img, smallest, largest):
     return cv2.resize(img, size, interpolation=interpolation), scale
 
 
-# A sheet of paper photographed on a table ---------------------------------------
+# A sheet of paper photographed on a table --------------------------------------
 #
 # The table around the sheet is darker than the paper and reaches the
 # picture's border, so it looks like a huge stroke: it hides the digit and
 # swamps the measure of the paper's grain. We find the sheet's straight edges
-# and paint the table over with the paper's level.
+# and paint the table over with the paper's level. A board on a lighter wall
+# is the same the other way round.
 
 EDGE_SIZE = 160  # longest side of the copy the sheet's edges are looked for in
 TABLE_DARKNESS = 0.6  # a table is at most this bright, relative to the sheet
+
+
+def find_ground(work):
+    """The sheet or board the digit is on, and which way round its ink is.
+
+    Returns work with anything around the sheet or board painted over, True
+    for dark ink (False for light), and the painted mask (None if nothing).
+    """
+    table = find_table(work)
+    if table is not None:  # a sheet on a darker table: paper, so dark ink
+        return paint_over(work, table), True, table
+    # A board on a lighter wall. A board fills most of its photo and holds
+    # light ink; a big marker stroke beside lit paper can look like one.
+    wall = find_table(255 - work)
+    if wall is not None and wall.mean() <= 0.4:
+        board = 255 - paint_over(255 - work, wall)
+        if not ink_is_dark(board):
+            return board, False, wall
+    return work, ink_is_dark(work), None
 
 
 def find_table(work):
@@ -371,7 +387,7 @@ def find_table(work):
         return None
     ys, xs = np.indices(small.shape)
     table = np.zeros(small.shape, bool)
-    table_dark = np.zeros(small.shape, bool)  # as dark as a table found
+    table_dark = np.zeros(small.shape, bool)  # as dark as a table, near its edge
     middles = []  # between paper and table, for each edge found
     for rho, theta in found[:30, 0]:
         edge = table_side(grey, rho, theta)
@@ -385,7 +401,7 @@ def find_table(work):
         if np.count_nonzero(grey[across > 6] > middle) > 0.002 * grey.size:
             continue
         table |= across > -2  # from a little inside the sheet: the edge's blur
-        table_dark |= grey < middle
+        table_dark |= (grey < middle) & (across > -6)
         middles.append(middle)
     # What is left must be the sheet: mostly paper. (A light stroke on a dark
     # ground has straight edges too.)
@@ -768,7 +784,7 @@ def bounding_box(mask):
     return ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
 
 
-def cut_out(img, work, scale, dark, found, stroke, noise, lines, table=None):
+def cut_out(img, work, scale, dark, found, stroke, noise, lines, around=None):
     """Cut the digit out of the picture and clean it.
 
     Returns the digit as ink 0..1 on zero, its longest side about
@@ -807,8 +823,8 @@ def cut_out(img, work, scale, dark, found, stroke, noise, lines, table=None):
     # the pieces that overlap what was found. Ruled lines cross the whole
     # crop, which the digit, with a margin all round, does not.
     ink = ink_map(crop, paper_under_ink(crop, 1.5 * stroke * factor))
-    if table is not None:  # the full-resolution picture still shows it
-        ink[cv2.resize(table[window].astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0] = 0
+    if around is not None:  # the table or wall: the full-resolution picture still shows it
+        ink[cv2.resize(around[window].astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0] = 0
     if lines is not None:  # the paper is ruled: look for its lines in the crop too
         lines = cv2.dilate(cv2.resize(lines[window], size, interpolation=cv2.INTER_NEAREST),
                            np.ones((3, 3), np.uint8))

@@ -84,6 +84,8 @@ def centre_of_mass(a):
 
 
 def correlation(a, b):
+    if a.std() == 0 or b.std() == 0:  # nothing there: no likeness
+        return 0.0
     return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
 
 
@@ -518,6 +520,30 @@ def test_a_blank_sheet_on_a_table_gives_no_digit(realworld):
         except NoDigitFound:
             pass
     assert claimed <= 3
+
+
+def test_a_board_beside_a_lighter_wall_comes_out_as_the_board_alone(mnist_test, realworld):
+    """Chalk pictures from bench/realworld.py with a light wall along one or
+    two sides give nearly the input the board alone gives: the wall is
+    neither the ground nor the digit."""
+    x, y = mnist_test
+    rng = np.random.default_rng(4)
+    scores = []
+    for _, data, _ in realworld.make_images(x, y, 30, seed=4, kinds=("chalk",)):
+        board = preprocessing.decode_image(data)
+        h, w = board.shape
+        walled = board.copy()
+        wall = int(rng.integers(150, 220))
+        walled[:, :int(w * rng.uniform(0.05, 0.12))] = wall
+        if rng.random() < 0.5:
+            walled[:int(h * rng.uniform(0.05, 0.12))] = wall
+        try:
+            photo = preprocessing.mnist(walled)
+        except preprocessing.NoDigitFound:
+            photo = np.zeros((28, 28), np.float32)
+        scores.append(correlation(photo, preprocessing.mnist(board)))
+    assert np.median(scores) > 0.95
+    assert sum(s < 0.8 for s in scores) <= 2
 
 
 def test_light_strokes_on_a_dark_ground_are_not_a_table(mnist_test, realworld):
