@@ -356,22 +356,24 @@ def find_ground(work):
     Returns work with anything around the sheet or board painted over, True
     for dark ink (False for light), and the painted mask (None if nothing).
     """
-    table = find_table(work)
+    small, _ = resize_longest(work, EDGE_SIZE, EDGE_SIZE)
+    table = find_table(small)
     if table is not None:  # a sheet on a darker table: paper, so dark ink
-        return paint_over(work, table), True, table
+        work, table = paint_over(work, small, table)
+        return work, True, table
     # A board on a lighter wall. A board fills most of its photo and holds
     # light ink; a big marker stroke beside lit paper can look like one.
-    wall = find_table(255 - work)
+    wall = find_table(255 - small)
     if wall is not None and wall.mean() <= 0.4:
-        board = 255 - paint_over(255 - work, wall)
-        if not ink_is_dark(board):
-            return board, False, wall
+        board, wall = paint_over(255 - work, 255 - small, wall)
+        if not ink_is_dark(255 - board):
+            return 255 - board, False, wall
     return work, ink_is_dark(work), None
 
 
-def find_table(work):
-    """Where the picture shows the table beyond the sheet's edges: a mask at
-    work's size, or None.
+def find_table(small):
+    """Where the picture (`small`: at most EDGE_SIZE across) shows the table
+    beyond the sheet's edges: a mask, or None.
 
     A sheet's edge is a long, straight, sharp step from the paper down to a
     table much darker than it; the table stays dark out to the picture's
@@ -379,7 +381,6 @@ def find_table(work):
     soft, a stroke's far side is paper again, and chalk on a board leaves
     light marks on the "table": none of them is taken for a sheet's edge.
     """
-    small, _ = resize_longest(work, EDGE_SIZE, EDGE_SIZE)
     grey = cv2.GaussianBlur(small, (0, 0), 1.0).astype(np.float32)
     longest = max(small.shape)
     found = cv2.HoughLines(cv2.Canny(small, 40, 100), 1, np.pi / 360, longest // 5)
@@ -411,8 +412,7 @@ def find_table(work):
     # pixels just beyond them, along the sheet's edges and the border.
     for _ in range(4):
         table |= (cv2.dilate(table.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & table_dark
-    return cv2.resize(table.astype(np.uint8), work.shape[::-1],
-                      interpolation=cv2.INTER_NEAREST) > 0
+    return table
 
 
 def table_side(grey, rho, theta):
@@ -420,18 +420,31 @@ def table_side(grey, rho, theta):
     its side (+1 or -1), the paper's and the table's grey levels; or None
     when the line is not a sheet's edge."""
     h, w = grey.shape
+    stretch = max(h, w) // 4
     normal = np.array([np.cos(theta), np.sin(theta)])
     along = np.arange(-(h + w), h + w, 1.0)
     points = rho * normal + along[:, None] * np.array([-normal[1], normal[0]])
-    # The grey level at each distance across the line (NaN outside), in
-    # pixels of the EDGE_SIZE copy: 4 is 2.5% of the picture.
+    points = points[(points[:, 0] >= -4) & (points[:, 0] <= w + 3)
+                    & (points[:, 1] >= -4) & (points[:, 1] <= h + 3)]  # the picture's chord
+    if len(points) < stretch:
+        return None
+
+    def levels(offsets):  # the grey level at each distance across the line, NaN outside
+        x, y = (points[None] + offsets[:, None, None] * normal).transpose(2, 0, 1)
+        inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
+        level = np.full(x.shape, np.nan, np.float32)
+        level[inside] = grey[np.round(y[inside]).astype(int), np.round(x[inside]).astype(int)]
+        return dict(zip(offsets, level))
+
+    # Distances in pixels of the EDGE_SIZE copy: 4 is 2.5% of the picture.
+    # Most lines (grain, strokes) have no step this big: done.
+    at = levels(np.array([-4.0, 4.0]))
+    with np.errstate(invalid="ignore"):
+        steps = (at[4] < TABLE_DARKNESS * at[-4]) | (at[-4] < TABLE_DARKNESS * at[4])
+    if np.count_nonzero(steps) < 0.8 * stretch:
+        return None
     away = np.array([1.5, 4, 10, 16, 24, 36, 54, 80, 120, 180, 270])
-    offsets = np.concatenate((-away, away))
-    x, y = (points[None] + offsets[:, None, None] * normal).transpose(2, 0, 1)
-    inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
-    level = np.full(x.shape, np.nan, np.float32)
-    level[inside] = grey[np.round(y[inside]).astype(int), np.round(x[inside]).astype(int)]
-    at = dict(zip(offsets, level))
+    at = levels(np.concatenate((-away, away)))
 
     for side in (1, -1):  # the table on this side, the sheet on the other
         with np.errstate(invalid="ignore"):
@@ -445,19 +458,20 @@ def table_side(grey, rho, theta):
                 edge &= np.isnan(far) | (far < TABLE_DARKNESS * paper)
         # Most of a stretch a quarter of the picture long (a knot in the
         # wood, a speck on the paper may break it here and there).
-        stretch = max(h, w) // 4
         if np.convolve(edge, np.ones(stretch), "valid").max() >= 0.8 * stretch:
             return side, float(np.median(paper[edge])), float(np.median(table[edge]))
     return None
 
 
-def paint_over(work, table):
-    """Paint the table with the level of the paper next to it."""
-    small, _ = resize_longest(work, EDGE_SIZE, EDGE_SIZE)
-    hidden = cv2.resize(table.astype(np.uint8), small.shape[::-1], interpolation=cv2.INTER_NEAREST)
-    level = cv2.inpaint(cv2.medianBlur(small, 5), hidden, 5, cv2.INPAINT_TELEA)
-    level = cv2.resize(level, work.shape[::-1], interpolation=cv2.INTER_LINEAR)
-    return np.where(table, level, work)
+def paint_over(work, small, hidden):
+    """Paint what `hidden` marks (a mask at the size of `small`, a shrunk
+    copy of work) with the level of the paper next to it. Returns the
+    painted picture and the mask at its size."""
+    level = cv2.inpaint(cv2.medianBlur(small, 5), hidden.astype(np.uint8), 5, cv2.INPAINT_TELEA)
+    size = work.shape[::-1]
+    level = cv2.resize(level, size, interpolation=cv2.INTER_LINEAR)
+    hidden = cv2.resize(hidden.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    return np.where(hidden, level, work), hidden
 
 
 def ink_is_dark(work):

@@ -553,7 +553,9 @@ def test_light_strokes_on_a_dark_ground_are_not_a_table(mnist_test, realworld):
     for kind, data, _ in realworld.make_images(x, y, 60, seed=3, kinds=("chalk", "transparent")):
         work, _ = preprocessing.resize_longest(preprocessing.decode_image(data),
                                                preprocessing.MIN_WORK_SIZE, preprocessing.WORK_SIZE)
-        assert preprocessing.find_table(work) is None, kind
+        small, _ = preprocessing.resize_longest(work, preprocessing.EDGE_SIZE, preprocessing.EDGE_SIZE)
+        assert preprocessing.find_table(small) is None, kind
+        assert preprocessing.find_ground(work)[2] is None, kind  # nothing painted over
 
 
 @pytest.mark.parametrize("pen,slant", [(3, 0), (6, 8), (4, 20)])
