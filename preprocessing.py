@@ -347,7 +347,7 @@ def resize_longest(img, smallest, largest):
 # is the same the other way round.
 
 EDGE_SIZE = 160  # longest side of the copy the sheet's edges are looked for in
-TABLE_DARKNESS = 0.6  # a table is at most this bright, relative to the sheet
+TABLE_DARKNESS = 0.75  # a table is at most this bright, relative to the sheet
 
 
 def find_ground(work):
@@ -376,10 +376,10 @@ def find_table(small):
     beyond the sheet's edges: a mask, or None.
 
     A sheet's edge is a long, straight, sharp step from the paper down to a
-    table much darker than it; the table stays dark out to the picture's
-    border and the paper stays light well into the sheet. A shadow's edge is
-    soft, a stroke's far side is paper again, and chalk on a board leaves
-    light marks on the "table": none of them is taken for a sheet's edge.
+    darker table; the table stays dark out to the picture's border and the
+    paper stays light well into the sheet. Most shadows' edges are soft, a
+    stroke's far side is paper again, and chalk on a board leaves light marks
+    on the "table": none of them is taken for a sheet's edge.
     """
     grey = cv2.GaussianBlur(small, (0, 0), 1.0).astype(np.float32)
     longest = max(small.shape)
@@ -398,8 +398,12 @@ def find_table(small):
         across = (xs * np.cos(theta) + ys * np.sin(theta) - rho) * side
         middle = (paper + dark) / 2
         # Chalk on a board whose frame looked like a sheet's edge: the
-        # "table" holds marks as light as paper.
-        if np.count_nonzero(grey[across > 6] > middle) > 0.002 * grey.size:
+        # "table" holds marks as light as paper. A hard shadow's edge with
+        # the digit in the shadow: it holds marks much darker than itself.
+        beyond = grey[across > 6]
+        if np.count_nonzero(beyond > middle) > 0.002 * grey.size:
+            continue
+        if np.count_nonzero(beyond < dark - max(0.4 * dark, 0.25 * (paper - dark))) > 0.0005 * grey.size:
             continue
         table |= across > -2  # from a little inside the sheet: the edge's blur
         table_dark |= (grey < middle) & (across > -6)

@@ -7,11 +7,11 @@ MNIST's test digits (never the training split) are redrawn as people's own
 pictures: pen on uneven paper photographed with noise, blur and JPEG;
 coloured pens; thin and thick strokes; strokes on a transparent canvas; chalk
 on a board; digits small, large or off to one side; ruled and squared paper;
-a sheet of paper lying on a table. Each picture is encoded
-to file bytes and read back as main.py reads a file. Both preprocessing
-methods then go through the model in one batched call each, and we print the
-accuracy of each kind of picture, beside the model's accuracy on the same
-digits as they are in MNIST (the "original" column: the best to hope for).
+a sheet of paper lying on a table. Each picture is encoded to file bytes and
+read back as main.py reads a file. Both preprocessing methods then go through
+the model in one batched call each, and we print the accuracy of each kind
+of picture, beside the model's accuracy on the same digits as they are in
+MNIST (the "original" column: the best to hope for).
 Blank pictures check that no digit is claimed where there is none.
 """
 import argparse
@@ -32,8 +32,9 @@ KINDS = ("plain", "paper", "pen", "thin", "thick", "transparent", "chalk",
 # Pen colours as BGR: blue, black, red, green, purple, dark grey.
 PENS = ((140, 40, 20), (30, 30, 30), (40, 30, 190), (40, 120, 30),
         (120, 40, 110), (70, 70, 70))
-# Tables as BGR: dark wood, mid wood, grey, black.
-TABLES = ((40, 70, 110), (60, 110, 150), (90, 90, 95), (30, 30, 30))
+# Tables as BGR: dark wood, mid wood, light wood, grey, light grey, black.
+TABLES = ((40, 70, 110), (60, 110, 150), (120, 170, 200), (90, 90, 95), (150, 160, 165),
+          (30, 30, 30))
 
 
 # Drawing a digit as strokes ---------------------------------------------------

@@ -546,6 +546,18 @@ def test_a_board_beside_a_lighter_wall_comes_out_as_the_board_alone(mnist_test, 
     assert sum(s < 0.8 for s in scores) <= 2
 
 
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_a_digit_in_a_hard_shadow_is_not_painted_over_as_a_table(digits, index):
+    """A hard, straight shadow reaching the border looks like a table beyond
+    a sheet's edge; but it holds the digit, which a table does not."""
+    x, _ = digits
+    img = np.full((300, 400), 230, np.uint8)
+    img[90:230, 220:360] = on_paper(x[index])
+    shadowed = img.copy()
+    shadowed[:, 180:] = (shadowed[:, 180:] * 0.7).astype(np.uint8)  # edge 40 px left of the digit
+    assert correlation(preprocessing.mnist(shadowed), preprocessing.mnist(img)) > 0.9
+
+
 def test_light_strokes_on_a_dark_ground_are_not_a_table(mnist_test, realworld):
     """A light stroke's straight edge on a dark ground looks like a sheet's
     edge: chalk and drawing-app pictures must not lose their strokes to it."""
