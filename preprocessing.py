@@ -302,11 +302,15 @@ def mnist(img):
         h, w = img.shape
         raise NoDigitFound(f"no digit found: the image is too small ({w}x{h} pixels)")
     work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
-    work, dark, around = find_ground(work)
-    if not dark:
-        work = 255 - work
-    found, stroke, noise, lines = find_digit(work)
-    digit, width = cut_out(img, work, scale, dark, found, stroke, noise, lines, around)
+    ground, dark, around = find_ground(work)
+    found, stroke, noise, lines = find_digit(ground if dark else 255 - ground)
+    if around is not None and runs_along(found, around):
+        # What looked like a table runs along the digit: it is a stroke of
+        # a tightly cropped digit. Read the picture as it is.
+        ground, dark, around = work, ink_is_dark(work), None
+        found, stroke, noise, lines = find_digit(ground if dark else 255 - ground)
+    ground = ground if dark else 255 - ground
+    digit, width = cut_out(img, ground, scale, dark, found, stroke, noise, lines, around)
     digit = fix_stroke_width(digit, width)
     return centre(digit)
 
@@ -358,9 +362,12 @@ def find_ground(work):
     """
     small, _ = resize_longest(work, EDGE_SIZE, EDGE_SIZE)
     table = find_table(small)
-    if table is not None:  # a sheet on a darker table: paper, so dark ink
-        work, table = paint_over(work, small, table)
-        return work, True, table
+    if table is not None:
+        # A sheet on a darker table: paper, so dark ink. (A board in a
+        # darker frame looks the same, but both ways of looking at it see
+        # light ink.)
+        painted, table = paint_over(work, small, table)
+        return painted, ink_is_dark(painted) or ink_is_dark(work), table
     # A board on a lighter wall. A board fills most of its photo and holds
     # light ink; a big marker stroke beside lit paper can look like one.
     wall = find_table(255 - small)
@@ -467,6 +474,14 @@ def table_side(grey, rho, theta):
     return None
 
 
+def runs_along(found, around):
+    """Whether the digit's strokes touch the table or wall painted over, as
+    a stroke cut in two by the painting would (a digit on a sheet stays
+    clear of its edge)."""
+    near = cv2.dilate(around.astype(np.uint8), np.ones((5, 5), np.uint8))
+    return bool((found & (near > 0)).any())
+
+
 def paint_over(work, small, hidden):
     """Paint what `hidden` marks (a mask at the size of `small`, a shrunk
     copy of work) with the level of the paper next to it. Returns the
@@ -558,24 +573,28 @@ def threshold_ink(ink, noise):
     otsu = cv2.threshold(values, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 255
     strong = max(otsu, 5 * noise, 0.06)
     weak = max(strong / 2, 3 * noise, 0.03)
-    weak_ink = ink >= weak
-    n, labels = cv2.connectedComponents(weak_ink.astype(np.uint8), connectivity=8)
+    weak_ink = (ink >= weak).astype(np.uint8)
+    n, labels = cv2.connectedComponents(weak_ink, connectivity=8)
     keep = np.zeros(n, bool)
     keep[labels[ink >= strong]] = True
     keep[0] = False
+    mask = keep[labels]
     # Along the border: a piece longer than a quarter of the picture, more
     # than half of it within 3% of the edge (so at least an eighth of the
-    # picture's length there: only those few are looked at closely).
-    longest = max(ink.shape)
-    band = max(2, round(0.03 * longest))
+    # picture's length there: only if there is one are pieces measured).
+    h, w = ink.shape
+    longest = max(h, w)
+    by, bx = max(2, round(0.03 * h)), max(2, round(0.03 * w))
     inside = np.zeros(ink.shape, bool)
-    inside[band:-band, band:-band] = True
-    near = np.bincount(labels[weak_ink & ~inside], minlength=n)
-    for piece in np.flatnonzero(keep & (near >= longest / 8)):
-        ys, xs = np.nonzero(labels == piece)
-        if near[piece] > 0.5 * ys.size and max(np.ptp(ys), np.ptp(xs)) >= longest / 4:
-            keep[piece] = False
-    return keep[labels]
+    inside[by:-by, bx:-bx] = True
+    if (keep & (np.bincount(labels[mask & ~inside], minlength=n) >= longest / 8)).any():
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(weak_ink, connectivity=8)
+        near = np.bincount(labels[mask & ~inside], minlength=n)
+        edge = ((np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= longest / 4)
+                & (near > 0.5 * stats[:, cv2.CC_STAT_AREA]))
+        edge[0] = False
+        mask &= ~edge[labels]
+    return mask
 
 
 def find_digit(work):

@@ -558,6 +558,17 @@ def test_a_digit_in_a_hard_shadow_is_not_painted_over_as_a_table(digits, index):
     assert correlation(preprocessing.mnist(shadowed), preprocessing.mnist(img)) > 0.9
 
 
+def test_a_board_in_a_darker_frame_keeps_its_light_ink(digits):
+    """A board in a darker frame has a sheet's shape on a table; its chalk
+    is still light ink."""
+    x, _ = digits
+    board = np.full((480, 640), 70, np.uint8)
+    board[100:380, 180:460] = np.maximum(70, cv2.resize(x[0], (280, 280), interpolation=cv2.INTER_CUBIC))
+    framed = np.full((480, 640), 20, np.uint8)
+    framed[40:440, 50:590] = board[40:440, 50:590]
+    assert correlation(preprocessing.mnist(framed), preprocessing.mnist(board)) > 0.95
+
+
 def test_light_strokes_on_a_dark_ground_are_not_a_table(mnist_test, realworld):
     """A light stroke's straight edge on a dark ground looks like a sheet's
     edge: chalk and drawing-app pictures must not lose their strokes to it."""
