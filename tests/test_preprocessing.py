@@ -558,6 +558,24 @@ def test_a_digit_in_a_hard_shadow_is_not_painted_over_as_a_table(digits, index):
     assert correlation(preprocessing.mnist(shadowed), preprocessing.mnist(img)) > 0.9
 
 
+def test_a_digit_cropped_to_its_strokes_is_read_as_with_a_margin(digits):
+    """People crop their digit tightly: a bold digit then fills most of the
+    picture, and its strokes run along the border."""
+    x, _ = digits
+    scores = []
+    for digit in x:
+        ys, xs = np.nonzero(digit > 30)
+        tight = 255 - digit[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+        tight = cv2.resize(tight, (10 * tight.shape[1], 10 * tight.shape[0]), interpolation=cv2.INTER_CUBIC)
+        try:
+            photo = preprocessing.mnist(tight)
+        except NoDigitFound:
+            photo = np.zeros((28, 28), np.float32)
+        scores.append(correlation(photo, preprocessing.mnist(on_paper(digit, 280))))
+    assert np.median(scores) > 0.9
+    assert sum(s < 0.8 for s in scores) <= 6
+
+
 def test_a_board_in_a_darker_frame_keeps_its_light_ink(digits):
     """A board in a darker frame has a sheet's shape on a table; its chalk
     is still light ink."""
