@@ -303,13 +303,14 @@ def mnist(img):
         raise NoDigitFound(f"no digit found: the image is too small ({w}x{h} pixels)")
     work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
     ground, dark, around = find_ground(work)
-    found, stroke, noise, lines = find_digit(ground if dark else 255 - ground)
+    ground = ground if dark else 255 - ground  # dark ink on light from here on
+    found, stroke, noise, lines = find_digit(ground)
     if around is not None and runs_along(found, around):
         # What looked like a table runs along the digit: it is a stroke of
         # a tightly cropped digit. Read the picture as it is.
-        ground, dark, around = work, ink_is_dark(work), None
-        found, stroke, noise, lines = find_digit(ground if dark else 255 - ground)
-    ground = ground if dark else 255 - ground
+        dark, around = ink_is_dark(work), None
+        ground = work if dark else 255 - work
+        found, stroke, noise, lines = find_digit(ground)
     digit, width = cut_out(img, ground, scale, dark, found, stroke, noise, lines, around)
     digit = fix_stroke_width(digit, width)
     return centre(digit)
