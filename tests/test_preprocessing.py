@@ -89,6 +89,26 @@ def correlation(a, b):
     return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
 
 
+def mnist_or_nothing(img):
+    """mnist(img), or an empty input (no likeness to anything) where no
+    digit is found."""
+    try:
+        return preprocessing.mnist(img)
+    except NoDigitFound:
+        return np.zeros((28, 28), np.float32)
+
+
+def likeness_to_plain_paper(mnist_test, realworld, kind):
+    """For 40 photos of one kind from bench/realworld.py, how close each
+    comes to the input the same digit gives drawn plainly."""
+    x, y = mnist_test
+    images = realworld.make_images(x, y, 40, seed=7, kinds=(kind,))
+    drawn = [i for k, i in realworld.pick_digits(len(x), 40, seed=7) if k == kind]
+    return [correlation(mnist_or_nothing(preprocessing.decode_image(data)),
+                        preprocessing.mnist(255 - x[i]))
+            for (_, data, _), i in zip(images, drawn)]
+
+
 def assert_mnist_form(x):
     """28x28 float32 in 0..1, ink on black, longest side 20, mass centred."""
     assert x.shape == (28, 28) and x.dtype == np.float32
@@ -474,16 +494,7 @@ def test_notebook_photos_come_out_like_the_digit_on_plain_paper(mnist_test, real
     (lines tilted, in shadow, cut in pieces by the digit) give nearly the
     input the same digit gives drawn plainly: the lines are gone and the
     strokes kept."""
-    x, y = mnist_test
-    images = realworld.make_images(x, y, 40, seed=7, kinds=("lined",))
-    drawn = [i for kind, i in realworld.pick_digits(len(x), 40, seed=7) if kind == "lined"]
-    scores = []
-    for (_, data, _), i in zip(images, drawn):
-        try:
-            photo = preprocessing.mnist(preprocessing.decode_image(data))
-        except preprocessing.NoDigitFound:
-            photo = np.zeros((28, 28), np.float32)
-        scores.append(correlation(photo, preprocessing.mnist(255 - x[i])))
+    scores = likeness_to_plain_paper(mnist_test, realworld, "lined")
     assert np.median(scores) > 0.95
     assert sum(s < 0.8 for s in scores) <= 6
 
@@ -493,16 +504,7 @@ def test_a_sheet_on_a_table_comes_out_like_the_digit_on_plain_paper(mnist_test, 
     picture, or the table along one or two edges) give nearly the input the
     same digit gives drawn plainly: the table is neither the ink nor the
     digit."""
-    x, y = mnist_test
-    images = realworld.make_images(x, y, 40, seed=7, kinds=("table",))
-    drawn = [i for kind, i in realworld.pick_digits(len(x), 40, seed=7) if kind == "table"]
-    scores = []
-    for (_, data, _), i in zip(images, drawn):
-        try:
-            photo = preprocessing.mnist(preprocessing.decode_image(data))
-        except preprocessing.NoDigitFound:
-            photo = np.zeros((28, 28), np.float32)
-        scores.append(correlation(photo, preprocessing.mnist(255 - x[i])))
+    scores = likeness_to_plain_paper(mnist_test, realworld, "table")
     assert np.median(scores) > 0.93  # pens on plain paper: 0.95
     assert sum(s < 0.8 for s in scores) <= 2
 
@@ -537,11 +539,7 @@ def test_a_board_beside_a_lighter_wall_comes_out_as_the_board_alone(mnist_test, 
         walled[:, :int(w * rng.uniform(0.05, 0.12))] = wall
         if rng.random() < 0.5:
             walled[:int(h * rng.uniform(0.05, 0.12))] = wall
-        try:
-            photo = preprocessing.mnist(walled)
-        except preprocessing.NoDigitFound:
-            photo = np.zeros((28, 28), np.float32)
-        scores.append(correlation(photo, preprocessing.mnist(board)))
+        scores.append(correlation(mnist_or_nothing(walled), preprocessing.mnist(board)))
     assert np.median(scores) > 0.95
     assert sum(s < 0.8 for s in scores) <= 2
 
@@ -567,11 +565,7 @@ def test_a_digit_cropped_to_its_strokes_is_read_as_with_a_margin(digits):
         ys, xs = np.nonzero(digit > 30)
         tight = 255 - digit[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
         tight = cv2.resize(tight, (10 * tight.shape[1], 10 * tight.shape[0]), interpolation=cv2.INTER_CUBIC)
-        try:
-            photo = preprocessing.mnist(tight)
-        except NoDigitFound:
-            photo = np.zeros((28, 28), np.float32)
-        scores.append(correlation(photo, preprocessing.mnist(on_paper(digit, 280))))
+        scores.append(correlation(mnist_or_nothing(tight), preprocessing.mnist(on_paper(digit, 280))))
     assert np.median(scores) > 0.9
     assert sum(s < 0.8 for s in scores) <= 6
 
