@@ -568,9 +568,13 @@ def paper_side(ink):
     only the side of Otsu's split nearer to paper is."""
     if np.mean(ink > 0.3) < 0.2:
         return ink
+    return ink[ink < otsu_level(ink)]
+
+
+def otsu_level(ink):
+    """Otsu's split of an ink map into paper and ink."""
     values = np.clip(ink * 255, 0, 255).astype(np.uint8)
-    split = cv2.threshold(values, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 255
-    return ink[ink < split]
+    return cv2.threshold(values, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 255
 
 
 def threshold_ink(ink, noise):
@@ -581,9 +585,7 @@ def threshold_ink(ink, noise):
     are its edge (a strip of table beyond the sheet, a scanner's frame), not
     ink: they are dropped.
     """
-    values = np.clip(ink * 255, 0, 255).astype(np.uint8)
-    otsu = cv2.threshold(values, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 255
-    strong = max(otsu, 5 * noise, 0.06)
+    strong = max(otsu_level(ink), 5 * noise, 0.06)
     weak = max(strong / 2, 3 * noise, 0.03)
     weak_ink = (ink >= weak).astype(np.uint8)
     n, labels = cv2.connectedComponents(weak_ink, connectivity=8)
