@@ -395,6 +395,10 @@ def find_table(small):
     if found is None:
         return None
     ys, xs = np.indices(small.shape)
+    # Closing fills marks narrower than 7 pixels (strokes) with their
+    # surroundings: how far a pixel lies below it is how deep a mark it is.
+    closed = cv2.morphologyEx(grey, cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
     table = np.zeros(small.shape, bool)
     table_dark = np.zeros(small.shape, bool)  # as dark as a table, near its edge
     middles = []  # between paper and table, for each edge found
@@ -407,11 +411,13 @@ def find_table(small):
         middle = (paper + dark) / 2
         # Chalk on a board whose frame looked like a sheet's edge: the
         # "table" holds marks as light as paper. A hard shadow's edge with
-        # the digit in the shadow: it holds marks much darker than itself.
-        beyond = grey[across > 6]
-        if np.count_nonzero(beyond > middle) > 0.002 * grey.size:
+        # the digit in the shadow: it holds deep, narrow marks, strokes. (A
+        # table's grain is shallow, and a shadow on the table is wide.)
+        beyond = across > 6
+        if np.count_nonzero(grey[beyond] > middle) > 0.002 * grey.size:
             continue
-        if np.count_nonzero(beyond < dark - max(0.4 * dark, 0.25 * (paper - dark))) > 0.0005 * grey.size:
+        deep = max(0.5 * (paper - dark), 20)
+        if np.count_nonzero(beyond & (closed - grey > deep)) > 0.0005 * grey.size:
             continue
         table |= across > -2  # from a little inside the sheet: the edge's blur
         table_dark |= (grey < middle) & (across > -6)

@@ -556,6 +556,19 @@ def test_a_digit_in_a_hard_shadow_is_not_painted_over_as_a_table(digits, index):
     assert correlation(preprocessing.mnist(shadowed), preprocessing.mnist(img)) > 0.9
 
 
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_a_shadow_on_the_table_beside_the_sheet_is_still_table(digits, index):
+    """A shadow falling on the table is much darker than the table, as a
+    digit in a shadow is; but it is wide, where strokes are narrow."""
+    x, _ = digits
+    img = np.full((480, 640), 90, np.uint8)
+    img[80:400, 120:520] = 230
+    img[140:340, 220:420] = on_paper(x[index], 200) * (230 / 255)
+    img[:, 560:] //= 2  # on the table only, 40 px right of the sheet
+    img = cv2.GaussianBlur(img, (0, 0), 1.0)
+    assert correlation(mnist_or_nothing(img), preprocessing.mnist(on_paper(x[index]))) > 0.95
+
+
 def test_a_digit_cropped_to_its_strokes_is_read_as_with_a_margin(digits):
     """People crop their digit tightly: a bold digit then fills most of the
     picture, and its strokes run along the border."""
