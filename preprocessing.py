@@ -370,13 +370,22 @@ def find_ground(work):
         painted, table = paint_over(work, small, table)
         return painted, ink_is_dark(painted) or ink_is_dark(work), table
     # A board on a lighter wall. A board fills most of its photo and holds
-    # light ink; a big marker stroke beside lit paper can look like one.
+    # light ink; a big marker stroke beside lit paper can look like one, but
+    # then much of the "board" is paper, as light as the wall.
     wall = find_table(255 - small)
-    if wall is not None and wall.mean() <= 0.4:
+    if wall is not None and wall.mean() <= 0.4 and few_light_marks(small, wall):
         board, wall = paint_over(255 - work, 255 - small, wall)
         if not ink_is_dark(255 - board):
             return 255 - board, False, wall
     return work, ink_is_dark(work), None
+
+
+def few_light_marks(small, wall):
+    """Whether marks as light as the wall cover at most a quarter of the
+    board: chalk strokes do, lit paper beside a marker stroke does not."""
+    board = small[~wall]
+    middle = (float(np.median(small[wall])) + float(np.median(board))) / 2
+    return np.mean(board > middle) <= 0.25
 
 
 def find_table(small):

@@ -594,6 +594,24 @@ def test_a_board_in_a_darker_frame_keeps_its_light_ink(digits):
     assert correlation(preprocessing.mnist(framed), preprocessing.mnist(board)) > 0.95
 
 
+def test_a_marker_digit_cropped_to_its_picture_is_not_a_board(digits):
+    """A fat marker digit filling its picture has long, straight-ish edges
+    with lighter paper beyond, as a board beside a wall has; but much of its
+    "board" is paper too."""
+    x, _ = digits
+    walls = 0
+    for digit in x:
+        big = cv2.GaussianBlur(cv2.resize(digit, (280, 280), interpolation=cv2.INTER_CUBIC), (0, 0), 3)
+        marker = cv2.dilate((big > 100).astype(np.uint8),
+                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (25, 25)))
+        ys, xs = np.nonzero(marker)
+        img = np.pad(np.where(marker, 80, 200).astype(np.uint8), 10, constant_values=200)
+        img = cv2.GaussianBlur(img[ys.min():ys.max() + 21, xs.min():xs.max() + 21], (0, 0), 1.5)
+        work, _ = preprocessing.resize_longest(img, preprocessing.MIN_WORK_SIZE, preprocessing.WORK_SIZE)
+        walls += preprocessing.find_ground(work)[2] is not None
+    assert walls <= 4  # 11 of these 40 before boards had to be mostly board
+
+
 def test_light_strokes_on_a_dark_ground_are_not_a_table(mnist_test, realworld):
     """A light stroke's straight edge on a dark ground looks like a sheet's
     edge: chalk and drawing-app pictures must not lose their strokes to it."""
