@@ -431,9 +431,10 @@ def find_table(small):
         table |= across > -2  # from a little inside the sheet: the edge's blur
         table_dark |= (grey < middle) & (across > -6)
         middles.append(middle)
-    # What is left must be the sheet: mostly paper. (A light stroke on a dark
-    # ground has straight edges too.)
-    if not middles or table.mean() > 0.8 or np.median(grey[~table]) < np.median(middles):
+    # What is left must be the sheet, a tenth of the picture or more (a
+    # sticky note): mostly paper. (A light stroke on a dark ground has
+    # straight edges too.)
+    if not middles or table.mean() > 0.9 or np.median(grey[~table]) < np.median(middles):
         return None
     # The lines are straight to a pixel or two: take in the table's dark
     # pixels just beyond them, along the sheet's edges and the border.
@@ -478,14 +479,17 @@ def table_side(grey, rho, theta):
             paper, table = at[-4 * side], at[4 * side]
             edge = (table < TABLE_DARKNESS * paper) & (
                 at[-1.5 * side] - at[1.5 * side] > 0.5 * (paper - table))
-            for offset in (10, 16, 24):  # light well into the sheet
-                edge &= table < TABLE_DARKNESS * at[-offset * side]
             for offset in away[2:]:  # dark out to the border
                 far = at[offset * side]
                 edge &= np.isnan(far) | (far < TABLE_DARKNESS * paper)
+            # Light well into the sheet, at two of three depths, along most
+            # of the edge: a stroke's far side is dark again all along it,
+            # while a digit filling a small note crosses only part of it.
+            light = sum(np.count_nonzero(edge & (table < TABLE_DARKNESS * at[-offset * side]))
+                        > 0.5 * np.count_nonzero(edge) for offset in (10, 16, 24))
         # Most of a stretch a quarter of the picture long (a knot in the
         # wood, a speck on the paper may break it here and there).
-        if np.convolve(edge, np.ones(stretch), "valid").max() >= 0.8 * stretch:
+        if light >= 2 and np.convolve(edge, np.ones(stretch), "valid").max() >= 0.8 * stretch:
             return side, float(np.median(paper[edge])), float(np.median(table[edge]))
     return None
 
