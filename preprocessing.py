@@ -302,16 +302,17 @@ def mnist(img):
         h, w = img.shape
         raise NoDigitFound(f"no digit found: the image is too small ({w}x{h} pixels)")
     work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
-    ground, dark, around = find_ground(work)
+    ground, dark, around, shadow = find_ground(work)
     ground = ground if dark else 255 - ground  # dark ink on light from here on
     found, stroke, noise, lines = find_digit(ground)
     if around is not None and runs_along(found, around):
         # What looked like a table runs along the digit: it is a stroke of
         # a tightly cropped digit. Read the picture as it is.
+        work = work if shadow is None else relight(work, shadow)
         dark, around = ink_is_dark(work), None
         ground = work if dark else 255 - work
         found, stroke, noise, lines = find_digit(ground)
-    digit, width = cut_out(img, ground, scale, dark, found, stroke, noise, lines, around)
+    digit, width = cut_out(img, ground, scale, dark, found, stroke, noise, lines, around, shadow)
     digit = fix_stroke_width(digit, width)
     return centre(digit)
 
@@ -358,26 +359,31 @@ TABLE_DARKNESS = 0.75  # a table is at most this bright, relative to the sheet
 def find_ground(work):
     """The sheet or board the digit is on, and which way round its ink is.
 
-    Returns work with anything around the sheet or board painted over, True
-    for dark ink (False for light), and the painted mask (None if nothing).
+    Returns work with anything around the sheet or board painted over (and
+    a hard shadow lit up), True for dark ink (False for light), the painted
+    mask (None if nothing) and the shadow's edge (None if none).
     """
     small, _ = resize_longest(work, EDGE_SIZE, EDGE_SIZE)
-    table = find_table(small)
+    table, shadow = find_table(small, resize_longest(work, 2 * EDGE_SIZE, 2 * EDGE_SIZE)[0])
+    if shadow is not None:
+        # A hard shadow across the sheet, with ink in it: light it up to the
+        # paper beside it, or its darkness would be taken for ink or ground.
+        work, small = relight(work, shadow), relight(small, shadow)
     if table is not None:
         # A sheet on a darker table: paper, so dark ink. (A board in a
         # darker frame looks the same, but both ways of looking at it see
         # light ink.)
         painted, table = paint_over(work, small, table)
-        return painted, ink_is_dark(painted) or ink_is_dark(work), table
+        return painted, ink_is_dark(painted) or ink_is_dark(work), table, shadow
     # A board on a lighter wall. A board fills most of its photo and holds
     # light ink; a big marker stroke beside lit paper can look like one, but
     # then much of the "board" is paper, as light as the wall.
-    wall = find_table(255 - small)
+    wall = None if shadow is not None else find_table(255 - small)[0]
     if wall is not None and wall.mean() <= 0.4 and few_light_marks(small, wall):
         board, wall = paint_over(255 - work, 255 - small, wall)
         if not ink_is_dark(255 - board):
-            return 255 - board, False, wall
-    return work, ink_is_dark(work), None
+            return 255 - board, False, wall, None
+    return work, ink_is_dark(work), None, shadow
 
 
 def few_light_marks(small, wall):
@@ -388,9 +394,12 @@ def few_light_marks(small, wall):
     return np.mean(board > middle) <= 0.25
 
 
-def find_table(small):
+def find_table(small, fine=None):
     """Where the picture (`small`: at most EDGE_SIZE across) shows the table
-    beyond the sheet's edges: a mask, or None.
+    beyond the sheet's edges: a mask, or None; and the edge of a hard shadow
+    with ink in it (see relight), or None.
+
+    fine: the picture twice as big, to see strokes in a shadow by.
 
     A sheet's edge is a long, straight, sharp step from the paper down to a
     darker table; the table stays dark out to the picture's border and the
@@ -402,12 +411,19 @@ def find_table(small):
     longest = max(small.shape)
     found = cv2.HoughLines(cv2.Canny(small, 40, 100), 1, np.pi / 360, longest // 5)
     if found is None:
-        return None
+        return None, None
     ys, xs = np.indices(small.shape)
-    # Closing fills marks narrower than 7 pixels (strokes) with their
-    # surroundings: how far a pixel lies below it is how deep a mark it is.
-    closed = cv2.morphologyEx(grey, cv2.MORPH_CLOSE,
-                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
+    # Closing fills marks narrower than 7 pixels of `small` (strokes) with
+    # their surroundings: how far a pixel lies below it is how deep a mark
+    # it is. Measured on the finer copy, where small digits' strokes show.
+    fine = small if fine is None else fine
+    f = max(fine.shape) / longest
+    fine = cv2.GaussianBlur(fine, (0, 0), 1.0).astype(np.float32)
+    size = 2 * round(3.5 * f) + 1
+    depth = cv2.morphologyEx(fine, cv2.MORPH_CLOSE,
+                             cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))) - fine
+    fys, fxs = np.indices(fine.shape) / f
+    shadow = None
     table = np.zeros(small.shape, bool)
     table_dark = np.zeros(small.shape, bool)  # as dark as a table, near its edge
     middles = []  # between paper and table, for each edge found
@@ -426,7 +442,10 @@ def find_table(small):
         if np.count_nonzero(grey[beyond] > middle) > 0.002 * grey.size:
             continue
         deep = max(0.5 * (paper - dark), 20)
-        if np.count_nonzero(beyond & (closed - grey > deep)) > 0.0005 * grey.size:
+        far = (fxs * np.cos(theta) + fys * np.sin(theta) - rho) * side > 6
+        if np.count_nonzero(far & (depth > deep)) > 0.0005 * fine.size:
+            if shadow is None:
+                shadow = (rho / longest, theta, side, paper / max(dark, 1.0))
             continue
         table |= across > -2  # from a little inside the sheet: the edge's blur
         table_dark |= (grey < middle) & (across > -6)
@@ -435,12 +454,29 @@ def find_table(small):
     # sticky note): mostly paper. (A light stroke on a dark ground has
     # straight edges too.)
     if not middles or table.mean() > 0.9 or np.median(grey[~table]) < np.median(middles):
-        return None
+        return None, shadow
     # The lines are straight to a pixel or two: take in the table's dark
     # pixels just beyond them, along the sheet's edges and the border.
     for _ in range(4):
         table |= (cv2.dilate(table.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & table_dark
-    return table
+    return table, shadow
+
+
+def relight(img, shadow, corner=(0, 0), longest=None):
+    """Brighten the shadowed side of a hard shadow's edge to the paper's
+    level, fading in across the edge's blur.
+
+    shadow: (rho, theta, side, gain), the edge in fractions of the
+    picture's longest side, as find_table gives it. img may be a window of
+    a bigger picture: its top left `corner`, that picture's `longest` side.
+    """
+    rho, theta, side, gain = shadow
+    longest = longest or max(img.shape)
+    ys, xs = np.ogrid[corner[0]:corner[0] + img.shape[0], corner[1]:corner[1] + img.shape[1]]
+    across = ((xs * np.cos(theta) + ys * np.sin(theta)) / longest - rho) * side
+    blur = 2 / EDGE_SIZE  # the edge's half width, as table_side measures it
+    lift = 1 + (gain - 1) * np.clip(across / (2 * blur) + 0.5, 0, 1)
+    return np.clip(img * lift, 0, 255).astype(np.uint8)
 
 
 def table_side(grey, rho, theta):
@@ -854,7 +890,7 @@ def bounding_box(mask):
     return ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
 
 
-def cut_out(img, work, scale, dark, found, stroke, noise, lines, around=None):
+def cut_out(img, work, scale, dark, found, stroke, noise, lines, around=None, shadow=None):
     """Cut the digit out of the picture and clean it.
 
     Returns the digit as ink 0..1 on zero, its longest side about
@@ -878,6 +914,8 @@ def cut_out(img, work, scale, dark, found, stroke, noise, lines, around=None):
         factor = zoom  # from working-copy pixels to crop pixels
     else:
         crop = img[top:bottom, left:right]
+        if shadow is not None:  # lit up as the working copy was
+            crop = relight(crop, shadow, (top, left), max(img.shape))
         crop = crop if dark else 255 - crop
         zoom = DIGIT_SIZE * scale / found_size
         factor = zoom / scale
