@@ -365,10 +365,15 @@ def find_ground(work):
     """
     small, _ = resize_longest(work, EDGE_SIZE, EDGE_SIZE)
     table, shadow = find_table(small, resize_longest(work, 2 * EDGE_SIZE, 2 * EDGE_SIZE)[0])
-    if shadow is not None:
-        # A hard shadow across the sheet, with ink in it: light it up to the
+    if shadow is not None and table is None:
+        # A hard shadow across the page, with ink in it: light it up to the
         # paper beside it, or its darkness would be taken for ink or ground.
+        # (Beside a sheet on a table, marks beyond an edge are more likely
+        # things lying on the table: left as they are.)
+        shadow = shadow_profile(work, shadow, max(small.shape))
         work, small = relight(work, shadow), relight(small, shadow)
+    else:
+        shadow = None
     if table is not None:
         # A sheet on a darker table: paper, so dark ink. (A board in a
         # darker frame looks the same, but both ways of looking at it see
@@ -435,13 +440,15 @@ def find_table(small, fine=None):
         across = (xs * np.cos(theta) + ys * np.sin(theta) - rho) * side
         middle = (paper + dark) / 2
         # Chalk on a board whose frame looked like a sheet's edge: the
-        # "table" holds marks as light as paper. A hard shadow's edge with
-        # the digit in the shadow: it holds deep, narrow marks, strokes. (A
-        # table's grain is shallow, and a shadow on the table is wide.)
+        # "table" holds marks as light as paper.
         beyond = across > 6
         if np.count_nonzero(grey[beyond] > middle) > 0.002 * grey.size:
             continue
-        deep = max(0.5 * (paper - dark), 20)
+        # A hard shadow's edge with the digit in the shadow: it holds deep,
+        # narrow marks, strokes. (A table's grain is shallow, and a shadow
+        # on the table is wide.) A stroke is at most as deep as its ground
+        # is bright.
+        deep = max(min(0.5 * (paper - dark), 0.4 * dark), 20)
         far = (fxs * np.cos(theta) + fys * np.sin(theta) - rho) * side > 6
         if np.count_nonzero(far & (depth > deep)) > 0.0005 * fine.size:
             if shadow is None:
@@ -462,20 +469,74 @@ def find_table(small, fine=None):
     return table, shadow
 
 
-def relight(img, shadow, corner=(0, 0), longest=None):
-    """Brighten the shadowed side of a hard shadow's edge to the paper's
-    level, fading in across the edge's blur.
+def shadow_profile(work, shadow, small_size):
+    """How much to brighten each distance across a hard shadow's edge:
+    the edge as it is in `work`, its median along the whole line (which a
+    digit crossing it does not move). small_size: the longest side of the
+    copy the edge was found in, whose pixel is the unit of table_side.
 
-    shadow: (rho, theta, side, gain), the edge in fractions of the
-    picture's longest side, as find_table gives it. img may be a window of
-    a bigger picture: its top left `corner`, that picture's `longest` side.
+    Returns the shadow as relight takes it: (rho, theta, side, distances
+    across in fractions of the longest side, the gain at each).
     """
     rho, theta, side, gain = shadow
+    longest = max(work.shape)
+    across = np.linspace(-4, 4, 65) / small_size  # table_side's paper and table, and between
+    for _ in range(2):  # find the edge's profile; fit the line to it; again
+        levels, steps = levels_across(work, rho, theta, side * across)
+        if len(steps) < 32:  # a line through a corner: fade in over the same width
+            return rho, theta, side, across[[0, -1]], np.array([1.0, gain])
+        # Where each stretch of 16 samples (32 pixels) crosses halfway
+        # from paper to shadow: the edge's true place along the line.
+        n = len(steps) // 16
+        stretches = np.median(levels[:n * 16].reshape(n, 16, -1), axis=1)
+        half = (np.median(levels[:, 0]) + np.median(levels[:, -1])) / 2
+        below = stretches < half
+        crossed = below.any(axis=1) & ~below[:, 0]
+        first = np.argmax(below, axis=1)[crossed]
+        before, after = stretches[crossed, first - 1], stretches[crossed, first]
+        where = across[first - 1] + (across[first] - across[first - 1]) * (before - half) / (before - after)
+        at = steps[:n * 16].reshape(n, 16).mean(axis=1)[crossed] / longest
+        if len(at) < 3:
+            break
+        fit = np.polyfit(at, where, 1)
+        good = np.abs(np.polyval(fit, at) - where) < 1 / small_size  # not where a stroke crosses
+        if good.sum() >= 3:
+            fit = np.polyfit(at[good], where[good], 1)
+        # The edge lies fit[1] + fit[0] * t beyond the old line, t along
+        # it: move the line by fit[1] and turn it by atan(fit[0]).
+        turn = -side * np.arctan(fit[0])
+        rho, theta = (rho + side * fit[1]) * np.cos(turn), theta + turn
+    level = np.median(levels, axis=0)
+    return rho, theta, side, across, np.clip(level[0] / np.maximum(level, 1.0), 1.0, gain)
+
+
+def levels_across(work, rho, theta, offsets):
+    """The grey levels of `work` at `offsets` from the line (rho, theta), in
+    fractions of its longest side, every 2 pixels along the part of it
+    where all of them lie in the picture; and those places along it."""
+    h, w = work.shape
+    longest = max(h, w)
+    normal, along = np.array([np.cos(theta), np.sin(theta)]), np.array([-np.sin(theta), np.cos(theta)])
+    steps = np.arange(-(h + w), h + w, 2.0)
+    points = (rho * longest * normal + steps[:, None] * along)[:, None, :] \
+        + (offsets * longest)[None, :, None] * normal
+    inside = ((points >= 0) & (points <= (w - 1, h - 1))).all(axis=(1, 2))
+    x, y = np.round(points[inside]).astype(int).transpose(2, 0, 1)
+    return work[y, x].astype(np.float32), steps[inside]
+
+
+def relight(img, shadow, corner=(0, 0), longest=None):
+    """Brighten the shadowed side of a hard shadow's edge to the paper's
+    level, by shadow_profile's gain at each distance across the edge.
+
+    img may be a window of a bigger picture: its top left `corner`, that
+    picture's `longest` side.
+    """
+    rho, theta, side, across, gains = shadow
     longest = longest or max(img.shape)
     ys, xs = np.ogrid[corner[0]:corner[0] + img.shape[0], corner[1]:corner[1] + img.shape[1]]
-    across = ((xs * np.cos(theta) + ys * np.sin(theta)) / longest - rho) * side
-    blur = 2 / EDGE_SIZE  # the edge's half width, as table_side measures it
-    lift = 1 + (gain - 1) * np.clip(across / (2 * blur) + 0.5, 0, 1)
+    distance = ((xs * np.cos(theta) + ys * np.sin(theta)) / longest - rho) * side
+    lift = np.interp(distance, across, gains).astype(np.float32)
     return np.clip(img * lift, 0, 255).astype(np.uint8)
 
 

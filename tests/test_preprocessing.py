@@ -580,6 +580,23 @@ def test_a_digit_in_a_big_hard_shadow_comes_out_as_without_it(digits):
     assert unlike <= 5  # 13 of these 40 before shadows were lit up
 
 
+@pytest.mark.parametrize("darkness", [0.55, 0.3])
+def test_a_digit_across_a_hard_shadows_edge_comes_out_as_without_it(digits, darkness):
+    """The shadow's edge runs through the digit: both halves are kept, and
+    the edge itself leaves no line (a shadow as dark as 0.3 of the paper
+    still holds strokes)."""
+    x, _ = digits
+    ys, xs = np.mgrid[0:900, 0:1200]
+    edge = cv2.GaussianBlur(((xs - 600) * np.cos(0.3) + (ys - 450) * np.sin(0.3) > 0).astype(np.float32),
+                            (0, 0), 1.0)
+    for index in (0, 1, 3, 4):  # not a 1, which could lie right along the edge
+        img = np.full((900, 1200), 225, np.float32)
+        ink = cv2.resize(x[index], (400, 400), interpolation=cv2.INTER_CUBIC) / 255
+        img[250:650, 400:800] = img[250:650, 400:800] * (1 - ink) + 40 * ink
+        shadowed = np.clip(img * (1 - (1 - darkness) * edge), 0, 255).astype(np.uint8)
+        assert correlation(mnist_or_nothing(shadowed), preprocessing.mnist(img.astype(np.uint8))) > 0.95
+
+
 @pytest.mark.parametrize("index", [0, 1, 2])
 def test_a_shadow_on_the_table_beside_the_sheet_is_still_table(digits, index):
     """A shadow falling on the table is much darker than the table, as a
