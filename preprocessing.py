@@ -392,8 +392,9 @@ def find_ground(work):
 
 
 def few_light_marks(small, wall):
-    """Whether marks as light as the wall cover at most a quarter of the
-    board: chalk strokes do, lit paper beside a marker stroke does not."""
+    """Whether marks nearer the wall's level than the board's cover at most
+    a quarter of the board: chalk strokes do, lit paper beside a marker
+    stroke does not."""
     board = small[~wall]
     middle = (float(np.median(small[wall])) + float(np.median(board))) / 2
     return np.mean(board > middle) <= 0.25
@@ -404,7 +405,7 @@ def find_table(small, fine=None):
     beyond the sheet's edges: a mask, or None; and the edge of a hard shadow
     with ink in it (see relight), or None.
 
-    fine: the picture twice as big, to see strokes in a shadow by.
+    fine: a copy about twice as big, to see strokes in a shadow by.
 
     A sheet's edge is a long, straight, sharp step from the paper down to a
     darker table; the table stays dark out to the picture's border and the
@@ -418,9 +419,10 @@ def find_table(small, fine=None):
     if found is None:
         return None, None
     ys, xs = np.indices(small.shape)
-    # Closing fills marks narrower than 7 pixels of `small` (strokes) with
-    # their surroundings: how far a pixel lies below it is how deep a mark
-    # it is. Measured on the finer copy, where small digits' strokes show.
+    # Closing fills marks narrower than about 7 pixels of `small` (strokes)
+    # with their surroundings: how far a pixel lies below it is how deep a
+    # mark it is. Measured on the finer copy, where small digits' strokes
+    # show.
     fine = small if fine is None else fine
     f = max(fine.shape) / longest
     fine = cv2.GaussianBlur(fine, (0, 0), 1.0).astype(np.float32)
