@@ -508,7 +508,7 @@ def shadow_profile(work, shadow, small_size):
         # it: move the line by fit[1] and turn it by atan(fit[0]).
         turn = -side * np.arctan(fit[0])
         rho, theta = (rho + side * fit[1]) * np.cos(turn), theta + turn
-    level = np.median(levels, axis=0)
+    level = np.median(levels_across(work, rho, theta, side * across)[0], axis=0)  # on the fitted line
     return rho, theta, side, across, np.clip(level[0] / np.maximum(level, 1.0), 1.0, gain)
 
 
