@@ -483,8 +483,15 @@ def shadow_profile(work, shadow, small_size):
     rho, theta, side, gain = shadow
     longest = max(work.shape)
     across = np.linspace(-4, 4, 65) / small_size  # table_side's paper and table, and between
+
+    def profile(rho, theta):  # levels across, where all of them lie in the picture
+        points, steps = chord(work.shape, rho * longest, theta, 2.0)
+        levels = levels_across(work, points, theta, side * across * longest).T
+        inside = ~np.isnan(levels).any(axis=1)
+        return levels[inside], steps[inside]
+
     for _ in range(2):  # find the edge's profile; fit the line to it; again
-        levels, steps = levels_across(work, rho, theta, side * across)
+        levels, steps = profile(rho, theta)
         if len(steps) < 32:  # a line through a corner: fade in over the same width
             return rho, theta, side, across[[0, -1]], np.array([1.0, gain])
         # Where each stretch of 16 samples (32 pixels) crosses halfway
@@ -508,23 +515,32 @@ def shadow_profile(work, shadow, small_size):
         # it: move the line by fit[1] and turn it by atan(fit[0]).
         turn = -side * np.arctan(fit[0])
         rho, theta = (rho + side * fit[1]) * np.cos(turn), theta + turn
-    level = np.median(levels_across(work, rho, theta, side * across)[0], axis=0)  # on the fitted line
+    level = np.median(profile(rho, theta)[0], axis=0)  # on the fitted line
     return rho, theta, side, across, np.clip(level[0] / np.maximum(level, 1.0), 1.0, gain)
 
 
-def levels_across(work, rho, theta, offsets):
-    """The grey levels of `work` at `offsets` from the line (rho, theta), in
-    fractions of its longest side, every 2 pixels along the part of it
-    where all of them lie in the picture; and those places along it."""
-    h, w = work.shape
-    longest = max(h, w)
-    normal, along = np.array([np.cos(theta), np.sin(theta)]), np.array([-np.sin(theta), np.cos(theta)])
-    steps = np.arange(-(h + w), h + w, 2.0)
-    points = (rho * longest * normal + steps[:, None] * along)[:, None, :] \
-        + (offsets * longest)[None, :, None] * normal
-    inside = ((points >= 0) & (points <= (w - 1, h - 1))).all(axis=(1, 2))
-    x, y = np.round(points[inside]).astype(int).transpose(2, 0, 1)
-    return work[y, x].astype(np.float32), steps[inside]
+def chord(shape, rho, theta, step):
+    """Points `step` pixels apart along the line (rho, theta), where it
+    crosses a picture of `shape` (with a few pixels' margin), and how far
+    along the line each lies."""
+    h, w = shape
+    along = np.arange(-(h + w), h + w, step)
+    points = rho * np.array([np.cos(theta), np.sin(theta)]) + along[:, None] * np.array(
+        [-np.sin(theta), np.cos(theta)])
+    keep = (points[:, 0] >= -4) & (points[:, 0] <= w + 3) & (points[:, 1] >= -4) & (points[:, 1] <= h + 3)
+    return points[keep], along[keep]
+
+
+def levels_across(grey, points, theta, offsets):
+    """The grey level at each distance in `offsets` across the line of
+    angle theta through `points`: one row per offset, NaN outside."""
+    h, w = grey.shape
+    normal = np.array([np.cos(theta), np.sin(theta)])
+    x, y = (points[None] + offsets[:, None, None] * normal).transpose(2, 0, 1)
+    inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
+    level = np.full(x.shape, np.nan, np.float32)
+    level[inside] = grey[np.round(y[inside]).astype(int), np.round(x[inside]).astype(int)]
+    return level
 
 
 def relight(img, shadow, corner=(0, 0), longest=None):
@@ -546,22 +562,13 @@ def table_side(grey, rho, theta):
     """Where a table lies beyond a sheet's edge along the line (rho, theta):
     its side (+1 or -1), the paper's and the table's grey levels; or None
     when the line is not a sheet's edge."""
-    h, w = grey.shape
-    stretch = max(h, w) // 4
-    normal = np.array([np.cos(theta), np.sin(theta)])
-    along = np.arange(-(h + w), h + w, 1.0)
-    points = rho * normal + along[:, None] * np.array([-normal[1], normal[0]])
-    points = points[(points[:, 0] >= -4) & (points[:, 0] <= w + 3)
-                    & (points[:, 1] >= -4) & (points[:, 1] <= h + 3)]  # the picture's chord
+    stretch = max(grey.shape) // 4
+    points, _ = chord(grey.shape, rho, theta, 1.0)
     if len(points) < stretch:
         return None
 
     def levels(offsets):  # the grey level at each distance across the line, NaN outside
-        x, y = (points[None] + offsets[:, None, None] * normal).transpose(2, 0, 1)
-        inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
-        level = np.full(x.shape, np.nan, np.float32)
-        level[inside] = grey[np.round(y[inside]).astype(int), np.round(x[inside]).astype(int)]
-        return dict(zip(offsets, level))
+        return dict(zip(offsets, levels_across(grey, points, theta, offsets)))
 
     # Distances in pixels of the EDGE_SIZE copy: 4 is 2.5% of the picture.
     # Most lines (grain, strokes) have no step this big: done.
