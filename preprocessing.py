@@ -302,6 +302,14 @@ def mnist(img):
         h, w = img.shape
         raise NoDigitFound(f"no digit found: the image is too small ({w}x{h} pixels)")
     work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
+    frame = find_frame(work)
+    if frame is not None:
+        # A scanner's black border, a line round a drawing's canvas: cut off,
+        # or its band along the border is taken for the paper or the ink.
+        h, w = img.shape
+        top, bottom, left, right = (int(np.ceil(k / scale)) for k in frame)
+        img = img[top:h - bottom, left:w - right]
+        work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
     ground, dark, around, shadow = find_ground(work)
     ground = ground if dark else 255 - ground  # dark ink on light from here on
     found, stroke, noise, lines = find_digit(ground)
@@ -342,6 +350,45 @@ def resize_longest(img, smallest, largest):
         return img, 1.0
     size = (max(1, round(img.shape[1] * scale)), max(1, round(img.shape[0] * scale)))
     return cv2.resize(img, size, interpolation=interpolation), scale
+
+
+# A frame round the picture --------------------------------------------------------
+
+FRAME_MAX = 0.08  # a frame is at most this wide, relative to the picture's side
+
+
+def find_frame(work):
+    """The widths in pixels (top, bottom, left, right) of a frame along the
+    picture's sides, 0 where there is none; or None if there is none at all.
+
+    A frame is a band of rows (or columns) along a side, all of one level,
+    with no marks in them, and far from the level of the empty rows just
+    inside it, which it meets sharply (a shadow's edge is soft). It is
+    narrow, so it is not a table.
+    """
+    widths = []
+    for strip in (work, work[::-1], work.T, work.T[::-1]):  # top, bottom, left, right
+        depth, length = int(FRAME_MAX * strip.shape[0]) + 1, strip.shape[1]
+        # The rows' middles, clear of the frame along the other sides.
+        cut = int(FRAME_MAX * length)
+        strip = strip[:depth, cut:length - cut].astype(np.float32)
+        # Empty: nearly all of the row within a few grey levels of its own
+        # smooth course, which follows uneven light but not strokes.
+        course = cv2.blur(strip, (max(1, strip.shape[1] // 4), 1))
+        empty = np.mean(np.abs(strip - course) <= 16, axis=1) >= 0.9
+        marked = np.flatnonzero(~empty)
+        end = marked[0] if marked.size else depth  # rows before this one are empty
+        level = np.median(strip[:end, ::4], axis=1)  # every 4th pixel: fast, and plenty
+        if end < 3:
+            widths.append(0)
+            continue
+        ground = np.median(level)  # most empty rows are the ground
+        far = np.abs(level - ground) >= 48
+        band = int(np.argmin(far))  # the rows from the border that are far from it
+        sharp = band + 1 < end and abs(level[band + 1] - ground) <= 16
+        flat = band and np.ptp(level[:band]) <= 24
+        widths.append(band + 1 if sharp and flat else 0)  # and the blurred row after it
+    return widths if any(widths) else None
 
 
 # A sheet of paper photographed on a table --------------------------------------

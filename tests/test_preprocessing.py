@@ -696,3 +696,34 @@ def test_a_1_across_the_whole_picture_is_not_a_ruled_line(pen, slant):
         cv2.line(ruled, (0, y), (280, y + 6), 180, 2)
     with pytest.raises(preprocessing.NoDigitFound):
         preprocessing.mnist(ruled)
+
+
+def test_a_line_round_a_drawings_canvas_is_cut_off(digits):
+    """A screenshot of a drawing app often shows the canvas's dark border.
+    Along the picture's edge it was taken for the paper (so the ink for
+    light) or it swamped the measure of the paper's grain."""
+    x, _ = digits
+    scores = []
+    for i, digit in enumerate(x):
+        canvas = on_paper(digit, 280)
+        width = (2, 4, 6)[i % 3]
+        framed = cv2.copyMakeBorder(canvas, width, width, width, width, cv2.BORDER_CONSTANT, value=0)
+        scores.append(correlation(mnist_or_nothing(framed), preprocessing.mnist(canvas)))
+    assert np.median(scores) > 0.95
+    assert sum(s < 0.8 for s in scores) <= 2
+
+
+def test_a_scanners_black_border_is_cut_off(digits):
+    """A scan with black bands along two sides, 2% of the page wide: too
+    narrow to be found as a table beyond a sheet's edge."""
+    x, _ = digits
+    scores = []
+    for digit in x:
+        page = np.full((400, 500), 235, np.uint8)
+        page[100:300, 150:350] = on_paper(digit, 200) * (235 / 255)
+        page = cv2.GaussianBlur(page, (0, 0), 0.8)
+        scan = page.copy()
+        scan[:8], scan[:, :8] = 10, 10
+        scores.append(correlation(mnist_or_nothing(scan), preprocessing.mnist(page)))
+    assert np.median(scores) > 0.95
+    assert sum(s < 0.8 for s in scores) <= 2
