@@ -982,15 +982,32 @@ def select_strokes(ink, noise):
     mass[darkness < 0.25 * darkest] = 0  # squares: half as dark
     x, y, w, h = (stats[:, i] for i in range(4))
     touches = (x == 0) | (y == 0) | (x + w == ink.shape[1]) | (y + h == ink.shape[0])
-    main = int(np.argmax(mass * np.where(touches, 0.25, 1.0)))
+    weight = mass * np.where(touches, 0.25, 1.0)
+    # A long, straight, thin line (a pen lying on the paper, a notebook's
+    # margin) can outweigh the digit: it is the digit only if nothing else
+    # sizeable is there (a 1).
+    line = np.zeros(n, bool)
+    candidates = np.flatnonzero((mass > 0) & (mass >= 0.05 * mass.max()))
+    for label in candidates if len(candidates) > 1 else ():
+        window = (slice(y[label], y[label] + h[label]), slice(x[label], x[label] + w[label]))
+        line[label] = straight_line(mask[window] & (labels[window] == label))
+    if line.any() and (weight[~line] >= 0.25 * weight.max()).any():
+        weight[line] = 0
+    main = int(np.argmax(weight))
     size = max(w[main], h[main])
     if mass[main] <= 0 or size < max(6, 0.02 * max(ink.shape)):
         raise NoDigitFound("no digit found: only specks, no strokes")
-    # Other sizeable blobs close to it belong to the digit too.
+    # Other sizeable blobs close to it belong to the digit too, but not a
+    # line beside it, which reaches well past it at both ends (the stem of
+    # a 4 written in two strokes does not).
+    past = 0.2 * size
+    beside = line & np.where(h >= w,
+                             (y < y[main] - past) & (y + h > y[main] + h[main] + past),
+                             (x < x[main] - past) & (x + w > x[main] + w[main] + past))
+    sizeable = (mass >= 0.05 * mass[main]) & ~beside
     keep = np.zeros(n, bool)
     keep[main] = True
     # Each piece added can bring the next (a dotted chalk line).
-    sizeable = mass >= 0.05 * mass[main]
     for _ in range(3):
         x0, y0 = x[keep].min(), y[keep].min()
         x1, y1 = (x + w)[keep].max(), (y + h)[keep].max()
@@ -999,6 +1016,13 @@ def select_strokes(ink, noise):
         keep |= sizeable & near
     keep[0] = False
     return keep[labels] & mask
+
+
+def straight_line(piece):
+    """Whether a piece of ink is a straight line: ten times as long as wide."""
+    ys, xs = np.nonzero(piece)
+    _, sides, _ = cv2.minAreaRect(np.column_stack((xs, ys)).astype(np.float32))
+    return min(sides) < 0.1 * max(sides)
 
 
 def bounding_box(mask):
