@@ -361,10 +361,11 @@ def find_frame(work):
     """The widths in pixels (top, bottom, left, right) of a frame along the
     picture's sides, 0 where there is none; or None if there is none at all.
 
-    A frame is a band of rows (or columns) along a side, all of one level,
-    with no marks in them, and far from the level of the empty rows just
-    inside it, which it meets sharply (a shadow's edge is soft). It is
-    narrow, so it is not a table.
+    A frame is a band of rows (or columns) from the border in, all of one
+    level and empty (each row keeps to its own smooth course), far from the
+    level that most of the empty rows share, and meeting it sharply (a
+    shadow's edge is soft). It is narrow, so it is not a table: under
+    FRAME_MAX, and fewer rows than the empty ones inside it.
     """
     widths = []
     for strip in (work, work[::-1], work.T, work.T[::-1]):  # top, bottom, left, right
@@ -388,7 +389,9 @@ def find_frame(work):
         sharp = band + 1 < end and abs(level[band + 1] - ground) <= 16
         flat = band and np.ptp(level[:band]) <= 24
         widths.append(band + 1 if sharp and flat else 0)  # and the blurred row after it
-    return widths if any(widths) else None
+    # A frame runs along two sides or more: along one, a band could be a
+    # tightly cropped digit's bar (the top of a 7).
+    return widths if np.count_nonzero(widths) >= 2 else None
 
 
 # A sheet of paper photographed on a table --------------------------------------
@@ -984,26 +987,34 @@ def select_strokes(ink, noise):
     touches = (x == 0) | (y == 0) | (x + w == ink.shape[1]) | (y + h == ink.shape[0])
     weight = mass * np.where(touches, 0.25, 1.0)
     # A long, straight, thin line (a pen lying on the paper, a notebook's
-    # margin) can outweigh the digit: it is the digit only if nothing else
-    # sizeable is there (a 1).
+    # margin) can outweigh the digit. It is not the digit when strokes away
+    # from the border, a quarter of its weight or more, are there too (a 1
+    # beside a blot, or a dark corner, is still the 1).
     line = np.zeros(n, bool)
+    strokes = np.zeros(n, bool)  # stroke-like pieces, not blots
     candidates = np.flatnonzero((mass > 0) & (mass >= 0.05 * mass.max()))
     for label in candidates if len(candidates) > 1 else ():
         window = (slice(y[label], y[label] + h[label]), slice(x[label], x[label] + w[label]))
-        line[label] = straight_line(mask[window] & (labels[window] == label))
-    if line.any() and (weight[~line] >= 0.25 * weight.max()).any():
+        piece = mask[window] & (labels[window] == label)
+        line[label] = straight_line(piece)
+        strokes[label] = stroke_width(piece) < 0.3 * max(w[label], h[label])
+    other = ~line & strokes & ~touches & (weight >= 0.25 * weight.max())
+    if line.any() and other.any():
         weight[line] = 0
     main = int(np.argmax(weight))
     size = max(w[main], h[main])
     if mass[main] <= 0 or size < max(6, 0.02 * max(ink.shape)):
         raise NoDigitFound("no digit found: only specks, no strokes")
     # Other sizeable blobs close to it belong to the digit too, but not a
-    # line beside it, which reaches well past it at both ends (the stem of
-    # a 4 written in two strokes does not).
+    # line beside it: clear of it by a fifth of its size, and reaching past
+    # it by as much at both ends (the stem of a 4 written in two strokes is
+    # closer).
     past = 0.2 * size
     beside = line & np.where(h >= w,
-                             (y < y[main] - past) & (y + h > y[main] + h[main] + past),
-                             (x < x[main] - past) & (x + w > x[main] + w[main] + past))
+                             (y < y[main] - past) & (y + h > y[main] + h[main] + past)
+                             & ((x > x[main] + w[main] + past) | (x + w < x[main] - past)),
+                             (x < x[main] - past) & (x + w > x[main] + w[main] + past)
+                             & ((y > y[main] + h[main] + past) | (y + h < y[main] - past)))
     sizeable = (mass >= 0.05 * mass[main]) & ~beside
     keep = np.zeros(n, bool)
     keep[main] = True
@@ -1019,7 +1030,8 @@ def select_strokes(ink, noise):
 
 
 def straight_line(piece):
-    """Whether a piece of ink is a straight line: ten times as long as wide."""
+    """Whether a piece of ink is a straight line: about ten times as long as
+    wide (its rectangle, through the pixels' centres)."""
     ys, xs = np.nonzero(piece)
     _, sides, _ = cv2.minAreaRect(np.column_stack((xs, ys)).astype(np.float32))
     return min(sides) < 0.1 * max(sides)

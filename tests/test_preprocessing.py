@@ -762,3 +762,13 @@ def test_a_4_written_in_two_strokes_keeps_its_stem():
     joined = apart.copy()
     cv2.line(joined, (170, 170), (195, 170), 0, 10)
     assert correlation(preprocessing.mnist(apart), preprocessing.mnist(joined)) > 0.95
+
+
+def test_a_7_cropped_to_its_bar_keeps_it():
+    """A tightly cropped 7's bar runs along the whole top row, as a frame
+    would; but a frame runs along two sides or more."""
+    img = np.full((300, 240), 255, np.uint8)
+    cv2.rectangle(img, (0, 0), (239, 7), 0, -1)
+    cv2.line(img, (232, 4), (100, 299), 0, 8)
+    work, _ = preprocessing.resize_longest(img, preprocessing.MIN_WORK_SIZE, preprocessing.WORK_SIZE)
+    assert preprocessing.find_frame(work) is None
