@@ -510,9 +510,11 @@ def find_table(small, fine=None):
         table_dark |= (grey < middle) & (across > -6)
         middles.append(middle)
     # What is left must be the sheet, a tenth of the picture or more (a
-    # sticky note): mostly paper. (A light stroke on a dark ground has
-    # straight edges too.)
+    # sticky note) and a quarter of it wide: mostly paper. (A light stroke
+    # on a dark ground has straight edges too: a 1 in MNIST's own colours.)
     if not middles or table.mean() > 0.9 or np.median(grey[~table]) < np.median(middles):
+        return None, shadow
+    if cv2.distanceTransform((~table).astype(np.uint8), cv2.DIST_L2, 3).max() < longest / 8:
         return None, shadow
     # The lines are straight to a pixel or two: take in the table's dark
     # pixels just beyond them, along the sheet's edges and the border.

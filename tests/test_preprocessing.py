@@ -772,3 +772,13 @@ def test_a_7_cropped_to_its_bar_keeps_it():
     cv2.line(img, (232, 4), (100, 299), 0, 8)
     work, _ = preprocessing.resize_longest(img, preprocessing.MIN_WORK_SIZE, preprocessing.WORK_SIZE)
     assert preprocessing.find_frame(work) is None
+
+
+@pytest.mark.parametrize("index", [1909, 2705, 3175])
+def test_a_1_in_mnists_own_colours_is_not_a_sheet_on_a_table(mnist_test, index):
+    """Learners save MNIST's digits, white on black, and enlarge them. A bold
+    1 is then a light strip with straight edges on a dark ground, like a
+    sheet on a table; but a sheet is wider."""
+    x, _ = mnist_test
+    big = cv2.resize(x[index], (280, 280), interpolation=cv2.INTER_NEAREST)
+    assert correlation(mnist_or_nothing(big), preprocessing.mnist(x[index])) > 0.9
