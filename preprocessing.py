@@ -379,10 +379,10 @@ def find_frame(work):
         empty = np.mean(np.abs(strip - course) <= 16, axis=1) >= 0.9
         marked = np.flatnonzero(~empty)
         end = marked[0] if marked.size else depth  # rows before this one are empty
-        level = np.median(strip[:end, ::4], axis=1)  # every 4th pixel: fast, and plenty
         if end < 3:
             widths.append(0)
             continue
+        level = np.median(strip[:end, ::4], axis=1)  # every 4th pixel: fast, and plenty
         ground = np.median(level)  # most empty rows are the ground
         far = np.abs(level - ground) >= 48
         band = int(np.argmin(far))  # the rows from the border that are far from it
@@ -512,9 +512,8 @@ def find_table(small, fine=None):
     # What is left must be the sheet, a tenth of the picture or more (a
     # sticky note) and a quarter of it wide: mostly paper. (A light stroke
     # on a dark ground has straight edges too: a 1 in MNIST's own colours.)
-    if not middles or table.mean() > 0.9 or np.median(grey[~table]) < np.median(middles):
-        return None, shadow
-    if cv2.distanceTransform((~table).astype(np.uint8), cv2.DIST_L2, 3).max() < longest / 8:
+    if (not middles or table.mean() > 0.9 or np.median(grey[~table]) < np.median(middles)
+            or cv2.distanceTransform((~table).astype(np.uint8), cv2.DIST_L2, 3).max() < longest / 8):
         return None, shadow
     # The lines are straight to a pixel or two: take in the table's dark
     # pixels just beyond them, along the sheet's edges and the border.
@@ -995,11 +994,12 @@ def select_strokes(ink, noise):
     line = np.zeros(n, bool)
     strokes = np.zeros(n, bool)  # stroke-like pieces, not blots
     candidates = np.flatnonzero((mass > 0) & (mass >= 0.05 * mass.max()))
-    for label in candidates if len(candidates) > 1 else ():
-        window = (slice(y[label], y[label] + h[label]), slice(x[label], x[label] + w[label]))
-        piece = mask[window] & (labels[window] == label)
-        line[label] = straight_line(piece)
-        strokes[label] = stroke_width(piece) < 0.3 * max(w[label], h[label])
+    if len(candidates) > 1:  # a lone piece is the digit, whatever its shape
+        for label in candidates:
+            window = (slice(y[label], y[label] + h[label]), slice(x[label], x[label] + w[label]))
+            piece = mask[window] & (labels[window] == label)
+            line[label] = straight_line(piece)
+            strokes[label] = stroke_width(piece) < 0.3 * max(w[label], h[label])
     other = ~line & strokes & ~touches & (weight >= 0.25 * weight.max())
     if line.any() and other.any():
         weight[line] = 0
