@@ -28,10 +28,13 @@ import main as main_py  # noqa: E402  (main.py: its model loading and prediction
 import preprocessing  # noqa: E402
 
 KINDS = ("plain", "paper", "pen", "thin", "thick", "transparent", "chalk",
-         "small", "large", "off-centre", "lined", "table")
+         "small", "large", "off-centre", "lined", "table", "pale")
 # Pen colours as BGR: blue, black, red, green, purple, dark grey.
 PENS = ((140, 40, 20), (30, 30, 30), (40, 30, 190), (40, 120, 30),
         (120, 40, 110), (70, 70, 70))
+# Felt-tips nearly as bright as paper, as BGR: yellow, orange, pink, light
+# blue, light green (brightness 205, 158, 158, 161 and 176 of 255).
+PALE = ((0, 215, 255), (0, 140, 255), (180, 105, 255), (230, 170, 90), (100, 220, 100))
 # Tables as BGR: dark wood, mid wood, light wood, grey, light grey, black.
 TABLES = ((40, 70, 110), (60, 110, 150), (120, 170, 200), (90, 90, 95), (150, 160, 165),
           (30, 30, 30))
@@ -332,8 +335,14 @@ def table(digit, rng):
     return camera(img, rng, blur=(0, 1.2), noise=(1, 6), quality=(50, 95))
 
 
+def pale(digit, rng):
+    """Pale felt-tips on paper: by brightness alone, hardly darker than it."""
+    c = int(rng.integers(200, 700))
+    return on_paper(digit, rng, c, int(c * rng.uniform(0.3, 0.7)), pens=PALE, light=0.5)
+
+
 MAKERS = dict(zip(KINDS, (plain, photo, pen, thin, thick, transparent, chalk,
-                          small, large, off_centre, lined, table)))
+                          small, large, off_centre, lined, table, pale)))
 
 
 def blank(rng):
