@@ -97,15 +97,18 @@ def decode_image(data):
         with quiet_stderr():  # libpng and libjpeg print their own complaints
             img = cv2.imdecode(np.frombuffer(data, np.uint8),
                                cv2.IMREAD_GRAYSCALE if jpeg else cv2.IMREAD_UNCHANGED)
-            if jpeg and img is not None and img.size and faint(img):
-                # Pale marks: a light pen may stand out in one colour.
-                colour = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-                if colour is not None and colour.shape[:2] == img.shape:
-                    img = clearest_channel(colour, img)
     except cv2.error:
         img = None  # OpenCV raises for some broken files, returns None for others
     if img is None or img.size == 0:
         raise ImageError("not an image OpenCV can decode")
+    if jpeg and faint(img):  # a pale pen may stand out in one colour
+        try:
+            with quiet_stderr():
+                colour = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        except cv2.error:
+            colour = None  # the grey is still good
+        if colour is not None and colour.shape[:2] == img.shape:
+            img = clearest_channel(colour, img)
     return to_grey(to_8bit(img))
 
 
@@ -152,6 +155,8 @@ def to_grey(img):
         grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
         return clearest_channel(img, grey) if faint(grey) else grey
     if channels == 4:
+        if img[:, :, 3].min() == 255:  # opaque, as drawing apps often save: colour
+            return to_grey(img[:, :, :3])
         grey = cv2.cvtColor(img, cv2.COLOR_BGRA2GRAY)
         return flatten_alpha(grey, img[:, :, 3])
     raise ImageError(f"unsupported number of channels ({channels})")
@@ -159,29 +164,38 @@ def to_grey(img):
 
 # Pale ink: brightness alone hides a yellow or orange pen on white paper (it is
 # nearly as bright as the paper), and a pure blue stroke on black, but each
-# stands out in one of the colour channels. Shadows and uneven light darken
-# all channels alike, so they do not decide the choice.
+# stands out in one of the colour channels. Marks are measured against the
+# ground around them, which follows shadows and uneven light.
 
-FAINT = 0.5  # marks less than half as dark (or light) as the paper are faint
-CLEARER = 2  # a channel must show the marks twice as clearly as brightness
+FAINT = 0.5  # marks taking less than half the paper's brightness away (on a
+#              dark ground: bringing it less than half-way to white) are faint
+CLEARER = 2  # a channel must show the marks twice as clearly as brightness...
+VISIBLE = 0.25  # ...and show them at all, not only a difference in noise
+MARKS = 0.9995  # marks: the sample's 0.05% furthest from the ground
 
 
 def marks(grey):
-    """How clearly the picture's most distinct marks stand out: their
-    difference from the ground around them, as a fraction of the most it
-    could be (1: black on white, or white on black), over the typical
-    difference (noise, grain). Returns (contrast, clarity)."""
-    step = -(-max(grey.shape) // 256)  # a sample, at most 256 pixels wide, is enough
+    """How clearly the picture's most distinct marks stand out.
+
+    Returns (contrast, clarity): the marks' difference from the ground
+    around them, as a fraction of the most it could be (1: black on white,
+    or white on black), and that over the typical difference (noise, grain).
+    The marks are the 0.05% of a 256-pixel sample furthest from the ground:
+    a digit a twentieth of a big photo's width still counts.
+    """
+    step = -(-max(grey.shape) // 256)
     small = np.ascontiguousarray(grey[::step, ::step])
     k = min(max(3, min(small.shape) // 4) | 1, 255)
-    ground = cv2.medianBlur(small, k)  # the paper or board
-    light = quantile(ground, 0.5) >= 128
-    ground, small = ground.astype(np.float32), small.astype(np.float32)
-    if light:  # dark marks on a light ground
-        difference = (ground - small) / np.maximum(ground, 16)
+    ground = cv2.medianBlur(small, k).astype(np.float32)  # the paper or board
+    dark = ink_is_dark(small)
+    small = small.astype(np.float32)
+    # A floor under the divisor: a ground near black (or white) leaves no
+    # room to measure a fraction of, only noise.
+    if dark:
+        difference = (ground - small) / np.maximum(ground, 64)
     else:
-        difference = (small - ground) / np.maximum(255 - ground, 16)
-    contrast = quantile(difference, 0.999)
+        difference = (small - ground) / np.maximum(255 - ground, 64)
+    contrast = quantile(difference, MARKS)
     return contrast, contrast / (quantile(np.abs(difference), 0.5) + 0.01)
 
 
@@ -193,17 +207,19 @@ def quantile(values, q):
 
 
 def faint(grey):
+    """True when the picture's marks are faint by brightness."""
     return marks(grey)[0] < FAINT
 
 
 def clearest_channel(colour, grey):
     """`grey` (the picture's brightness), or the colour channel in which the
     marks stand out far more clearly."""
-    clarity = [marks(colour[:, :, c])[1] for c in range(3)]  # views: no copies
-    best = int(np.argmax(clarity))
-    if clarity[best] < CLEARER * marks(grey)[1]:
+    measured = [marks(colour[:, :, c]) for c in range(3)]  # views: no copies
+    best = max(range(3), key=lambda c: measured[c][1])
+    contrast, clarity = measured[best]
+    if contrast < VISIBLE or clarity <= CLEARER * marks(grey)[1]:
         return grey
-    return np.ascontiguousarray(colour[:, :, best])
+    return cv2.extractChannel(colour, best)
 
 
 def flatten_alpha(grey, alpha):
@@ -262,7 +278,7 @@ def decoded_pixel_bytes(data):
         channels = {0: 1, 2: 3}.get(colour, 4)
         return channels * (2 if depth == 16 else 1)
     if data.startswith(JPEG):
-        return 4  # decoded to grey, and again in colour if the ink is faint
+        return 4  # grey, then colour as well if the ink is faint
     if data[:4] in (b"II*\0", b"MM\0*"):
         return 8  # TIFF may hold 16-bit colour and alpha
     return 4
@@ -383,6 +399,8 @@ def mnist(img):
 
 def check_grey(img):
     img = np.asarray(img)
+    if img.size == 0:
+        raise NoDigitFound("no digit found: the image is empty")
     if img.ndim == 3 and img.shape[2] in (3, 4):
         img = to_grey(to_8bit(img))  # 8-bit first, as decode_image does
     if img.ndim != 2:
