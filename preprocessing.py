@@ -746,6 +746,9 @@ def ink_is_dark(work):
     median of the picture (which follows light and shadow but not strokes,
     either way round), we weigh how far pixels go below it against how far
     they go above; cubes make the strong departures count most.
+
+    A glare or a flash's hot spot on paper goes far above it too, so light
+    ink must also be narrow (see narrow_side_is_dark).
     """
     small, _ = resize_longest(work, 64, 64)
     paper = cv2.medianBlur(small, 2 * (max(small.shape) // 4) + 1)
@@ -754,7 +757,52 @@ def ink_is_dark(work):
     threshold = max(3 * robust_sigma(residual), 4.0)
     below = np.power(-residual[residual < -threshold], 3).sum()
     above = np.power(residual[residual > threshold], 3).sum()
-    return below >= above
+    return below >= above or narrow_side_is_dark(work)
+
+
+def narrow_side_is_dark(work):
+    """Whether, across the picture's sharpest edges, the dark side is the
+    narrow one: a stroke ends after its width, the paper beyond it goes on.
+
+    From each of the 2% sharpest edge pixels we walk both ways across the
+    edge (up to a third of the picture) until the level crosses back over
+    the edge's middle; each edge votes, by its sharpness, for the side that
+    ends first. A glare is wide, and its soft edge is seldom among the
+    sharpest; the border ends nothing, as a digit may be cropped tightly.
+    """
+    small, _ = resize_longest(work, 128, 128)
+    grey = cv2.GaussianBlur(small, (0, 0), 1.0).astype(np.float32)
+    gx, gy = cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1)
+    sharpness = np.hypot(gx, gy)
+    ys, xs = np.nonzero(sharpness >= max(float(np.quantile(sharpness, 0.98)), 1e-3))
+    weight = sharpness[ys, xs]
+    uy, ux = gy[ys, xs] / weight, gx[ys, xs] / weight  # towards the light side
+    h, w = grey.shape
+    reach = max(h, w) // 3
+    steps = np.arange(1, reach + 1, dtype=np.float32)[:, None]
+
+    def walk(sign):
+        """The levels met walking towards the light (1) or dark (-1) side,
+        one step per row, and where the walk has left the picture."""
+        py = np.round(ys + sign * steps * uy).astype(int)
+        px = np.round(xs + sign * steps * ux).astype(int)
+        outside = (py < 0) | (py >= h) | (px < 0) | (px >= w)
+        return grey[np.clip(py, 0, h - 1), np.clip(px, 0, w - 1)], outside
+
+    light, light_out = walk(1)
+    dark, dark_out = walk(-1)
+    middle = (light[1] + dark[1]) / 2  # two steps either side of the edge
+
+    def width(crossed, outside):
+        """Steps until the level crosses back, or `reach` if it never does
+        inside the picture."""
+        first = np.where(crossed.any(0), crossed.argmax(0), reach)
+        leaves = np.where(outside.any(0), outside.argmax(0), reach)
+        return np.where(first < leaves, first, reach)
+
+    dark_width = width(dark > middle, dark_out)
+    light_width = width(light < middle, light_out)
+    return weight[dark_width < light_width].sum() >= weight[light_width < dark_width].sum()
 
 
 def paper_under_ink(img, stroke):
@@ -862,8 +910,21 @@ def find_digit(work):
     level of paper grain and noise (in ink units), and the paper's ruled
     lines (find_lines's count of lines per pixel, or None).
     """
+    try:
+        return find_digit_under(work, max(work.shape) / 8)
+    except NoDigitFound:
+        # A glare or a flash's hot spot is narrower than that paper level
+        # follows: the paper around it looks like ink, and the strokes are
+        # lost in it. Look again under a finer one, which follows blank
+        # paper's grain more closely too: the strokes must stand out more.
+        return find_digit_under(work, max(work.shape) / 24, stand_out=12)
+
+
+def find_digit_under(work, widest, stand_out=8):
+    """find_digit, with a first look for strokes up to `widest` pixels wide
+    that must stand out of the paper's grain `stand_out` times over."""
     # First look: a coarse paper level, enough to see where the strokes are.
-    paper = paper_under_ink(work, max(work.shape) / 8)
+    paper = paper_under_ink(work, widest)
     ink = ink_map(work, paper)
     pixel_noise = noise_level(work) / max(float(np.median(paper)), 1.0)
     first_noise = max(robust_sigma(paper_side(ink)), pixel_noise)
@@ -891,7 +952,7 @@ def find_digit(work):
         pass  # strokes wider than they looked: keep the first look
     # Pen strokes stand far out of the paper's grain; a blank page's darkest
     # grain does not.
-    if np.percentile(ink[found], 90) < max(8 * noise, 0.15):
+    if np.percentile(ink[found], 90) < max(stand_out * noise, 0.15):
         raise NoDigitFound("no digit found: nothing stands out from the background")
     return found, stroke_width(found), noise, lines
 
