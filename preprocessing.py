@@ -951,8 +951,13 @@ def find_digit_under(work, widest, stand_out=8):
     except NoDigitFound:
         pass  # strokes wider than they looked: keep the first look
     # Pen strokes stand far out of the paper's grain; a blank page's darkest
-    # grain does not.
-    if np.percentile(ink[found], 90) < max(stand_out * noise, 0.15):
+    # grain does not. In a dark, noisy photo the grain is coarse, yet a pen
+    # still takes most of the paper's light away over a sizeable area; a
+    # blank page's darkest grain there is specks.
+    darkness = np.percentile(ink[found], 90)
+    stands_out = darkness >= max(stand_out * noise, 0.15)
+    dark_pen = darkness >= max(5 * noise, 0.6) and found.mean() >= 0.005
+    if not (stands_out or dark_pen):
         raise NoDigitFound("no digit found: nothing stands out from the background")
     return found, stroke_width(found), noise, lines
 
