@@ -764,17 +764,19 @@ def narrow_side_is_dark(work):
     """Whether, across the picture's sharpest edges, the dark side is the
     narrow one: a stroke ends after its width, the paper beyond it goes on.
 
-    From each of the 2% sharpest edge pixels we walk both ways across the
-    edge (up to a third of the picture) until the level crosses back over
-    the edge's middle; each edge votes, by its sharpness, for the side that
-    ends first. A glare is wide, and its soft edge is seldom among the
-    sharpest; the border ends nothing, as a digit may be cropped tightly.
+    From each of the 0.5% sharpest edge pixels (a small digit's outline is
+    hardly more) we walk both ways across the edge (up to a third of the
+    picture) until the level crosses back over the edge's middle; each edge
+    votes, by its sharpness, for the side that ends first. A glare is wide,
+    and its soft edge is seldom among the sharpest; the border ends nothing,
+    as a digit may be cropped tightly. The dark side must win clearly: bold
+    light strokes with narrow gaps between them vote both ways.
     """
-    small, _ = resize_longest(work, 128, 128)
+    small, _ = resize_longest(work, 256, 256)
     grey = cv2.GaussianBlur(small, (0, 0), 1.0).astype(np.float32)
     gx, gy = cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1)
     sharpness = np.hypot(gx, gy)
-    ys, xs = np.nonzero(sharpness >= max(float(np.quantile(sharpness, 0.98)), 1e-3))
+    ys, xs = np.nonzero(sharpness >= max(float(np.quantile(sharpness, 0.995)), 1e-3))
     weight = sharpness[ys, xs]
     uy, ux = gy[ys, xs] / weight, gx[ys, xs] / weight  # towards the light side
     h, w = grey.shape
@@ -802,7 +804,7 @@ def narrow_side_is_dark(work):
 
     dark_width = width(dark > middle, dark_out)
     light_width = width(light < middle, light_out)
-    return weight[dark_width < light_width].sum() >= weight[light_width < dark_width].sum()
+    return weight[dark_width < light_width].sum() >= 1.5 * weight[light_width < dark_width].sum()
 
 
 def paper_under_ink(img, stroke):
@@ -911,18 +913,20 @@ def find_digit(work):
     lines (find_lines's count of lines per pixel, or None).
     """
     try:
-        return find_digit_under(work, max(work.shape) / 8)
+        return look_for_digit(work, max(work.shape) / 8)
     except NoDigitFound:
         # A glare or a flash's hot spot is narrower than that paper level
         # follows: the paper around it looks like ink, and the strokes are
         # lost in it. Look again under a finer one, which follows blank
-        # paper's grain more closely too: the strokes must stand out more.
-        return find_digit_under(work, max(work.shape) / 24, stand_out=12)
+        # paper's grain more closely too: the strokes must stand out of it
+        # more (a dark pen's test stays as it is: it asks for area).
+        return look_for_digit(work, max(work.shape) / 24, stand_out=12)
 
 
-def find_digit_under(work, widest, stand_out=8):
-    """find_digit, with a first look for strokes up to `widest` pixels wide
-    that must stand out of the paper's grain `stand_out` times over."""
+def look_for_digit(work, widest, stand_out=8):
+    """find_digit, with a first look under a paper level that clears strokes
+    up to `widest` pixels wide, the strokes standing out of the paper's
+    grain `stand_out` times over."""
     # First look: a coarse paper level, enough to see where the strokes are.
     paper = paper_under_ink(work, widest)
     ink = ink_map(work, paper)
