@@ -744,7 +744,7 @@ def test_a_flash_does_not_hide_the_digit(digits):
 
 def in_the_dark(page, rng):
     """A photo of a page in a dim room: a noisy sensor, JPEG, then the
-    picture at a fifth to a half of its brightness, noisy again."""
+    picture at a fifth to a third of its brightness, noisy again."""
     def jpeg(img, quality):
         ok, data = cv2.imencode(".jpg", np.clip(img, 0, 255).astype(np.uint8),
                                 [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
