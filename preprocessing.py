@@ -1130,7 +1130,8 @@ def select_strokes(ink, noise):
     # from the border, a quarter of its weight or more, are there too (a 1
     # beside a blot, or a dark corner, is still the 1).
     line = np.zeros(n, bool)
-    strokes = np.zeros(n, bool)  # stroke-like pieces, not blots
+    strokes = np.zeros(n, bool)  # stroke-like pieces...
+    blots = np.zeros(n, bool)  # ...and filled ones
     candidates = np.flatnonzero((mass > 0) & (mass >= 0.05 * mass.max()))
     if len(candidates) > 1:  # a lone piece is the digit, whatever its shape
         for label in candidates:
@@ -1138,6 +1139,7 @@ def select_strokes(ink, noise):
             piece = mask[window] & (labels[window] == label)
             line[label] = straight_line(piece)
             strokes[label] = stroke_width(piece) < 0.3 * max(w[label], h[label])
+            blots[label] = not strokes[label]
     other = ~line & strokes & ~touches & (weight >= 0.25 * weight.max())
     if line.any() and other.any():
         weight[line] = 0
@@ -1146,16 +1148,17 @@ def select_strokes(ink, noise):
     if mass[main] <= 0 or size < max(6, 0.02 * max(ink.shape)):
         raise NoDigitFound("no digit found: only specks, no strokes")
     # Other sizeable blobs close to it belong to the digit too, but not a
-    # line beside it: clear of it by a fifth of its size, and reaching past
-    # it by as much at both ends (the stem of a 4 written in two strokes is
-    # closer).
+    # line beside it: clear of it by a fifth of its size (the stem of a 4
+    # written in two strokes is closer), and reaching past both its ends,
+    # longer than it by as much (a pen seldom lies centred on the digit).
+    # Nor a blot at the border: a thumb holding the page, not a stroke.
     past = 0.2 * size
     beside = line & np.where(h >= w,
-                             (y < y[main] - past) & (y + h > y[main] + h[main] + past)
+                             (y < y[main]) & (y + h > y[main] + h[main]) & (h > h[main] + past)
                              & ((x > x[main] + w[main] + past) | (x + w < x[main] - past)),
-                             (x < x[main] - past) & (x + w > x[main] + w[main] + past)
+                             (x < x[main]) & (x + w > x[main] + w[main]) & (w > w[main] + past)
                              & ((y > y[main] + h[main] + past) | (y + h < y[main] - past)))
-    sizeable = (mass >= 0.05 * mass[main]) & ~beside
+    sizeable = (mass >= 0.05 * mass[main]) & ~beside & ~(blots & touches)
     keep = np.zeros(n, bool)
     keep[main] = True
     # Each piece added can bring the next (a dotted chalk line).
