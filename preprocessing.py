@@ -957,13 +957,29 @@ def look_for_digit(work, widest, stand_out=8):
     # Pen strokes stand far out of the paper's grain; a blank page's darkest
     # grain does not. In a dark, noisy photo the grain is coarse, yet a pen
     # still takes most of the paper's light away over a sizeable area; a
-    # blank page's darkest grain there is specks.
+    # blank page's darkest grain there is specks. A faint pencil stands out
+    # less, but it has a pen's sharp edges, where the grain and the light
+    # on a blank page fade over many pixels.
     darkness = np.percentile(ink[found], 90)
     stands_out = darkness >= max(stand_out * noise, 0.15)
     dark_pen = darkness >= max(5 * noise, 0.6) and found.mean() >= 0.005
-    if not (stands_out or dark_pen):
+    faint_pen = (not (stands_out or dark_pen) and darkness >= max(6 * noise, 0.1)
+                 and edge_sharpness(ink, found, darkness) >= 0.16)
+    if not (stands_out or dark_pen or faint_pen):
         raise NoDigitFound("no digit found: nothing stands out from the background")
     return found, stroke_width(found), noise, lines
+
+
+def edge_sharpness(ink, found, darkness):
+    """How steeply the ink rises across the edges of what was found, per
+    pixel, as a share of its darkness: about a fifth for a pen's stroke
+    (its edge blurred over a pixel or two), a tenth or less for a blank
+    page's grain or a fall of light."""
+    smooth = cv2.GaussianBlur(ink.astype(np.float32), (0, 0), 1.0)
+    # A 3x3 Sobel filter gives 8 times the rise per pixel.
+    rise = np.hypot(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)) / 8
+    edge = found & ~(cv2.erode(found.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    return float(np.median(rise[edge])) / max(float(darkness), 1e-6)
 
 
 def find_lines(ink, noise, thin, sides=None):
