@@ -1084,8 +1084,9 @@ def one_line(lines):
 
 def points_along(shape, centre, direction, offset):
     """Pixels along a line through `centre`, a pixel apart, and the pixels
-    `offset` to either side of each: three (ys, xs) index pairs, where all
-    three fall inside the picture."""
+    `offset` to either side of each: three (ys, xs) index pairs, where the
+    line is inside the picture. A side beyond the border is moved onto it,
+    so that a line close to the border is still seen between its sides."""
     h, w = shape
     (cx, cy), (vx, vy) = centre, direction
     t = np.arange(-(h + w), h + w, 1.0)
@@ -1093,8 +1094,9 @@ def points_along(shape, centre, direction, offset):
     nx, ny = -vy * offset, vx * offset
     points = [(np.round(ys + s * ny).astype(int), np.round(xs + s * nx).astype(int))
               for s in (0, -1, 1)]
-    inside = np.logical_and.reduce([(y >= 0) & (y < h) & (x >= 0) & (x < w) for y, x in points])
-    return [(y[inside], x[inside]) for y, x in points]
+    y, x = points[0]
+    inside = (y >= 0) & (y < h) & (x >= 0) & (x < w)
+    return [(np.clip(y[inside], 0, h - 1), np.clip(x[inside], 0, w - 1)) for y, x in points]
 
 
 def without_lines(ink, lines, noise, digit=None):
@@ -1106,7 +1108,7 @@ def without_lines(ink, lines, noise, digit=None):
     """
     if lines is None:
         return ink
-    count, lines = lines, lines > 0  # where lines cross, their inks add up
+    count = lines  # how many lines cover each pixel: where they cross, their inks add up
     single = (count == 1) & (ink >= max(3 * noise, 0.03))
     if digit is not None and (single & ~digit).sum() >= 20:
         single &= ~digit
@@ -1114,7 +1116,10 @@ def without_lines(ink, lines, noise, digit=None):
     if not on_line.size:
         return ink
     level = float(np.median(on_line))
-    return np.where(lines & (ink < 1.6 * level * count), 0, ink).astype(np.float32)
+    # A fitted line may lie a pixel off, and its blurred edges reach beyond
+    # it: left, they were slivers that a blank page's "digit" was made of.
+    count = cv2.dilate(count, np.ones((5, 5), np.uint8))
+    return np.where((count > 0) & (ink < 1.6 * level * count), 0, ink).astype(np.float32)
 
 
 def select_strokes(ink, noise):
