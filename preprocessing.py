@@ -77,7 +77,7 @@ def decode_image(data):
     (never transparent) is decoded straight to grey, which is twice as fast,
     and OpenCV then applies its EXIF orientation, so the digit comes out
     upright. Only if its marks are faint is it decoded again in colour, to
-    look for a channel that shows them better.
+    look for a channel that shows them better (see jpeg_channel).
     """
     data = bytes(data)
     if not data:
@@ -101,15 +101,42 @@ def decode_image(data):
         img = None  # OpenCV raises for some broken files, returns None for others
     if img is None or img.size == 0:
         raise ImageError("not an image OpenCV can decode")
-    if jpeg and faint(img):  # a pale pen may stand out in one colour
+    part = faint(img) if jpeg else None
+    if part is not None:  # a pale pen may stand out in one colour
+        img = jpeg_channel(data, img, part)
+    return to_grey(to_8bit(img))
+
+
+def jpeg_channel(data, grey, part):
+    """`grey`, the JPEG's brightness, or the colour channel in which its
+    faint marks (in `part`) stand out far more clearly.
+
+    A big photo's colour takes twice as long to decode as its grey: the
+    channel is chosen on a copy the decoder shrinks as it goes (to 512
+    pixels or more), and only a channel chosen is decoded in full.
+    """
+    shrink = next(f for f in (8, 4, 2, 1) if f == 1 or max(grey.shape) >= 512 * f)
+    flags = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2,
+             4: cv2.IMREAD_REDUCED_COLOR_4, 8: cv2.IMREAD_REDUCED_COLOR_8}
+
+    def decode(flag):
         try:
             with quiet_stderr():
-                colour = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+                return cv2.imdecode(np.frombuffer(data, np.uint8), flag)
         except cv2.error:
-            colour = None  # the grey is still good
-        if colour is not None and colour.shape[:2] == img.shape:
-            img = clearest_channel(colour, img)
-    return to_grey(to_8bit(img))
+            return None  # the grey is still good
+
+    colour = decode(flags[shrink])
+    if colour is None:
+        return grey
+    channel = clearest_channel(colour, grey if shrink == 1 else cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY), part)
+    if channel is None:
+        return grey
+    if shrink > 1:
+        colour = decode(cv2.IMREAD_COLOR)
+    if colour is None or colour.shape[:2] != grey.shape:
+        return grey
+    return cv2.extractChannel(colour, channel)
 
 
 @contextlib.contextmanager
@@ -153,7 +180,9 @@ def to_grey(img):
         return flatten_alpha(np.ascontiguousarray(img[:, :, 0]), img[:, :, 1])
     if channels == 3:
         grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
-        return clearest_channel(img, grey) if faint(grey) else grey
+        part = faint(grey)
+        channel = None if part is None else clearest_channel(img, grey, part)
+        return grey if channel is None else cv2.extractChannel(img, channel)
     if channels == 4:
         if img[:, :, 3].min() == 255:  # opaque, as drawing apps often save: colour
             return to_grey(img[:, :, :3])
@@ -201,19 +230,36 @@ def marks(grey):
 
 
 def faint(grey):
-    """True when the picture's marks are faint by brightness."""
-    return marks(grey)[0] < FAINT
+    """Where the picture's marks are faint by brightness: in all of it
+    (returns `whole`), or in its middle (`middle`: beside a table along the
+    border, the sheet's bright edge stands out more than a pale pen); None
+    where they are not."""
+    for part in (whole, middle):
+        if marks(part(grey))[0] < FAINT:
+            return part
+    return None
 
 
-def clearest_channel(colour, grey):
-    """`grey` (the picture's brightness), or the colour channel in which the
-    marks stand out far more clearly."""
-    measured = [marks(colour[:, :, c]) for c in range(3)]  # views: no copies
+def whole(img):
+    return img
+
+
+def middle(img):
+    """The middle half of the picture, across and down."""
+    h, w = img.shape[:2]
+    return img[h // 4:h - h // 4, w // 4:w - w // 4]
+
+
+def clearest_channel(colour, grey, part=whole):
+    """The colour channel (0, 1 or 2) in which the marks stand out far more
+    clearly than in `grey`, the picture's brightness, looking at `part` of
+    it; None if none does."""
+    measured = [marks(part(colour)[:, :, c]) for c in range(3)]  # views: no copies
     best = max(range(3), key=lambda c: measured[c][1])
     contrast, clarity = measured[best]
-    if contrast < VISIBLE or clarity <= CLEARER * marks(grey)[1]:
-        return grey
-    return cv2.extractChannel(colour, best)
+    if contrast < VISIBLE or clarity <= CLEARER * marks(part(grey))[1]:
+        return None
+    return best
 
 
 def flatten_alpha(grey, alpha):
