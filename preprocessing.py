@@ -113,7 +113,8 @@ def jpeg_channel(data, grey, part):
 
     A big photo's colour takes twice as long to decode as its grey: the
     channel is chosen on a copy the decoder shrinks as it goes (to 512
-    pixels or more), and only a channel chosen is decoded in full.
+    pixels or more), and the full colour is decoded only when a channel is
+    chosen.
     """
     shrink = next(f for f in (8, 4, 2, 1) if f == 1 or max(grey.shape) >= 512 * f)
     flags = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2,
@@ -129,7 +130,8 @@ def jpeg_channel(data, grey, part):
     colour = decode(flags[shrink])
     if colour is None:
         return grey
-    channel = clearest_channel(colour, grey if shrink == 1 else cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY), part)
+    shrunk_grey = grey if shrink == 1 else cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY)
+    channel = clearest_channel(colour, shrunk_grey, part)
     if channel is None:
         return grey
     if shrink > 1:
@@ -250,16 +252,29 @@ def middle(img):
     return img[h // 4:h - h // 4, w // 4:w - w // 4]
 
 
-def clearest_channel(colour, grey, part=whole):
+def clearest_channel(colour, grey, part):
     """The colour channel (0, 1 or 2) in which the marks stand out far more
     clearly than in `grey`, the picture's brightness, looking at `part` of
-    it; None if none does."""
+    it; None if none does.
+
+    Chosen by the middle, a channel must also keep what brightness shows
+    around it: a blue pen's digit off to one side vanishes in the blue
+    channel, which a yellow mark in the middle would choose.
+    """
     measured = [marks(part(colour)[:, :, c]) for c in range(3)]  # views: no copies
     best = max(range(3), key=lambda c: measured[c][1])
     contrast, clarity = measured[best]
     if contrast < VISIBLE or clarity <= CLEARER * marks(part(grey))[1]:
         return None
+    if part is middle and any(marks(side(colour)[:, :, best])[0] < 0.75 * marks(side(grey))[0] - 0.1
+                              for side in SIDES):
+        return None
     return best
+
+
+# The quarter of the picture along each side, around its middle.
+SIDES = (lambda a: a[:max(1, a.shape[0] // 4)], lambda a: a[a.shape[0] - max(1, a.shape[0] // 4):],
+         lambda a: a[:, :max(1, a.shape[1] // 4)], lambda a: a[:, a.shape[1] - max(1, a.shape[1] // 4):])
 
 
 def flatten_alpha(grey, alpha):
@@ -1009,8 +1024,8 @@ def look_for_digit(work, widest, stand_out=8):
     darkness = np.percentile(ink[found], 90)
     stands_out = darkness >= max(stand_out * noise, 0.15)
     dark_pen = darkness >= max(5 * noise, 0.6) and found.mean() >= 0.005
-    faint_pen = (not (stands_out or dark_pen) and darkness >= max(6 * noise, 0.1)
-                 and edge_sharpness(ink, found, darkness) >= 0.16)
+    faint_pen = (not (stands_out or dark_pen)  # (edge_sharpness only when needed)
+                 and darkness >= max(6 * noise, 0.1) and edge_sharpness(ink, found, darkness) >= 0.16)
     if not (stands_out or dark_pen or faint_pen):
         raise NoDigitFound("no digit found: nothing stands out from the background")
     return found, stroke_width(found), noise, lines
@@ -1025,6 +1040,8 @@ def edge_sharpness(ink, found, darkness):
     # A 3x3 Sobel filter gives 8 times the rise per pixel.
     rise = np.hypot(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)) / 8
     edge = found & ~(cv2.erode(found.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    if not edge.any():  # what was found fills the picture: no edges to measure
+        return 0.0
     return float(np.median(rise[edge])) / max(float(darkness), 1e-6)
 
 
@@ -1163,7 +1180,8 @@ def without_lines(ink, lines, noise, digit=None):
         return ink
     level = float(np.median(on_line))
     # A fitted line may lie a pixel off, and its blurred edges reach beyond
-    # it: left, they were slivers that a blank page's "digit" was made of.
+    # it: if left, they form slivers, which were taken for a digit on blank
+    # ruled pages.
     count = cv2.dilate(count, np.ones((5, 5), np.uint8))
     return np.where((count > 0) & (ink < 1.6 * level * count), 0, ink).astype(np.float32)
 
