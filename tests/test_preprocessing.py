@@ -1034,14 +1034,21 @@ def test_a_scanners_black_border_is_cut_off(digits):
     assert sum(s < 0.8 for s in scores) <= 2
 
 
+def on_a_page(digit):
+    """A digit 160 pixels high in the middle of a 400x300 page, as in a
+    photo: the paper a little darker than white."""
+    page = np.full((300, 400), 235, np.uint8)
+    page[70:230, 120:280] = on_paper(digit, 160) * (235 / 255)
+    return page
+
+
 def test_a_pen_lying_beside_the_digit_is_not_part_of_it(digits):
     """A pen on the paper, or a notebook's margin, is a long straight line
     apart from the digit: it outweighed the digit or was joined to it."""
     x, _ = digits
     scores = []
     for i, digit in enumerate(x):
-        page = np.full((300, 400), 235, np.uint8)
-        page[70:230, 120:280] = on_paper(digit, 160) * (235 / 255)
+        page = on_a_page(digit)
         # A fat pen, or a thin margin line, left or right of the digit,
         # from near the top of the picture to near the bottom.
         width, colour = ((16, 30), (3, 150))[i % 2]
@@ -1060,8 +1067,7 @@ def test_a_pen_reaching_past_one_end_of_the_digit_is_not_part_of_it(digits):
     x, _ = digits
     scores = []
     for i, digit in enumerate(x):
-        page = np.full((300, 400), 235, np.uint8)
-        page[70:230, 120:280] = on_paper(digit, 160) * (235 / 255)
+        page = on_a_page(digit)
         rows = np.flatnonzero((page < 200).any(axis=1))
         cols = np.flatnonzero((page < 200).any(axis=0))
         width, colour = ((16, 30), (3, 150))[i % 2]
@@ -1081,8 +1087,7 @@ def test_a_thumb_at_the_edge_is_not_part_of_the_digit(digits):
     x, _ = digits
     scores = []
     for i, digit in enumerate(x):
-        page = np.full((300, 400), 235, np.uint8)
-        page[70:230, 120:280] = on_paper(digit, 160) * (235 / 255)
+        page = on_a_page(digit)
         cols = np.flatnonzero((page < 200).any(axis=0))
         img = page.copy()
         # Left of the digit, right of it, or above or below its middle.
