@@ -233,10 +233,10 @@ def marks(grey):
 
 def faint(grey):
     """Where the picture's marks are faint by brightness: in all of it
-    (returns `whole`), or in its middle (`middle`: beside a table along the
-    border, the sheet's bright edge stands out more than a pale pen); None
-    where they are not."""
-    for part in (whole, middle):
+    (returns `whole`), or in its middle (`middle_half`: beside a table
+    along the border, the sheet's bright edge stands out more than a pale
+    pen); None where they are not."""
+    for part in (whole, middle_half):
         if marks(part(grey))[0] < FAINT:
             return part
     return None
@@ -246,7 +246,7 @@ def whole(img):
     return img
 
 
-def middle(img):
+def middle_half(img):
     """The middle half of the picture, across and down."""
     h, w = img.shape[:2]
     return img[h // 4:h - h // 4, w // 4:w - w // 4]
@@ -266,7 +266,7 @@ def clearest_channel(colour, grey, part):
     contrast, clarity = measured[best]
     if contrast < VISIBLE or clarity <= CLEARER * marks(part(grey))[1]:
         return None
-    if part is middle:
+    if part is middle_half:
         # Three quarters as clear along each side, less a tenth (a blank
         # side's marks are faint both ways).
         for colour_side, grey_side in zip(sides(colour), sides(grey)):
@@ -840,8 +840,7 @@ def narrow_side_is_dark(work):
     """
     small, _ = resize_longest(work, 256, 256)
     grey = cv2.GaussianBlur(small, (0, 0), 1.0).astype(np.float32)
-    gx, gy = cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1)
-    sharpness = np.hypot(gx, gy)
+    gx, gy, sharpness = gradient(grey)
     ys, xs = np.nonzero(sharpness >= max(float(np.quantile(sharpness, 0.995)), 1e-3))
     weight = sharpness[ys, xs]
     uy, ux = gy[ys, xs] / weight, gx[ys, xs] / weight  # towards the light side
@@ -859,7 +858,7 @@ def narrow_side_is_dark(work):
 
     light, light_out = walk(1)
     dark, dark_out = walk(-1)
-    middle = (light[1] + dark[1]) / 2  # two steps either side of the edge
+    halfway = (light[1] + dark[1]) / 2  # two steps either side of the edge
 
     def width(crossed, outside):
         """Steps until the level crosses back, or `reach` if it never does
@@ -868,9 +867,16 @@ def narrow_side_is_dark(work):
         leaves = np.where(outside.any(0), outside.argmax(0), reach)
         return np.where(first < leaves, first, reach)
 
-    dark_width = width(dark > middle, dark_out)
-    light_width = width(light < middle, light_out)
+    dark_width = width(dark > halfway, dark_out)
+    light_width = width(light < halfway, light_out)
     return weight[dark_width < light_width].sum() >= 1.5 * weight[light_width < dark_width].sum()
+
+
+def gradient(grey):
+    """Sobel's rise across and down a float32 picture, and its size: 8
+    times the rise per pixel, as a 3x3 Sobel filter weighs it."""
+    gx, gy = cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1)
+    return gx, gy, np.hypot(gx, gy)
 
 
 def paper_under_ink(img, stroke):
@@ -1041,9 +1047,7 @@ def edge_sharpness(ink, found, darkness):
     pixel, as a share of its darkness: about a fifth for a pen's stroke
     (its edge blurred over a pixel or two), a tenth or less for a blank
     page's grain or a fall of light."""
-    smooth = cv2.GaussianBlur(ink.astype(np.float32), (0, 0), 1.0)
-    # A 3x3 Sobel filter gives 8 times the rise per pixel.
-    rise = np.hypot(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)) / 8
+    rise = gradient(cv2.GaussianBlur(ink.astype(np.float32), (0, 0), 1.0))[2] / 8
     edge = found & ~(cv2.erode(found.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     if not edge.any():  # what was found fills the picture: no edges to measure
         return 0.0
