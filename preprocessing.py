@@ -111,34 +111,32 @@ def jpeg_channel(data, grey, part):
     """`grey`, the JPEG's brightness, or the colour channel in which its
     faint marks (in `part`) stand out far more clearly.
 
-    A big photo's colour takes twice as long to decode as its grey: the
-    channel is chosen on a copy the decoder shrinks as it goes (to 512
-    pixels or more), and the full colour is decoded only when a channel is
-    chosen.
+    A big photo's colour takes twice as long to decode as its grey. The
+    decoder shrinks it as it goes, as far as the working copy's size
+    (WORK_SIZE), which is all the detail the digit is looked for in; the
+    channels are compared on a copy of 512 pixels or more.
     """
-    shrink = next(f for f in (8, 4, 2, 1) if f == 1 or max(grey.shape) >= 512 * f)
+    def shrink(least):  # the most the decoder may shrink it, keeping `least` pixels
+        return next(f for f in (8, 4, 2, 1) if f == 1 or max(grey.shape) >= least * f)
+
+    kept, compared = shrink(WORK_SIZE), shrink(512)
     flags = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2,
              4: cv2.IMREAD_REDUCED_COLOR_4, 8: cv2.IMREAD_REDUCED_COLOR_8}
-
-    def decode(flag):
-        try:
-            with quiet_stderr():
-                return cv2.imdecode(np.frombuffer(data, np.uint8), flag)
-        except cv2.error:
-            return None  # the grey is still good
-
-    colour = decode(flags[shrink])
-    if colour is None:
-        return grey
-    shrunk_grey = grey if shrink == 1 else cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY)
-    channel = clearest_channel(colour, shrunk_grey, part)
-    if channel is None:
-        return grey
-    if shrink > 1:
-        colour = decode(cv2.IMREAD_COLOR)
-    if colour is None or colour.shape[:2] != grey.shape:
-        return grey
-    return cv2.extractChannel(colour, channel)
+    try:
+        with quiet_stderr():
+            colour = cv2.imdecode(np.frombuffer(data, np.uint8), flags[kept])
+    except cv2.error:
+        colour = None
+    expected = tuple(-(-side // kept) for side in grey.shape)  # the decoder rounds up
+    if colour is None or colour.shape[:2] != expected:
+        return grey  # the grey is still good
+    small = colour
+    if compared > kept:
+        h, w = (-(-side // compared) for side in grey.shape)
+        small = cv2.resize(colour, (w, h), interpolation=cv2.INTER_AREA)
+    small_grey = grey if compared == 1 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    channel = clearest_channel(small, small_grey, part)
+    return grey if channel is None else cv2.extractChannel(colour, channel)
 
 
 @contextlib.contextmanager
