@@ -1371,17 +1371,19 @@ def strokes_level(ink, mask, width):
     percentile) and at least half of it.
     """
     level = max(float(np.percentile(ink[mask], 90)), 1e-6)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(round(5 * width)) | 1,) * 2)
     smooth = cv2.GaussianBlur(ink, (0, 0), max(0.5, width / 6))  # not one grain's darkness
-    darkest = cv2.dilate(np.where(mask, smooth, 0).astype(np.float32), disc)
-    near = cv2.dilate(mask.astype(np.uint8), disc).astype(np.float32)
-    # Averaged on a copy where strokes are 4 pixels wide: as smooth, and
-    # the blurs take a tenth of the time.
+    # Worked out on a copy where strokes are 4 pixels wide (the level is
+    # smooth), keeping each small square's darkest ink: a fifteenth of the
+    # time it takes at full size.
     f = min(1.0, 4 / max(width, 1.0))
     size = (max(1, round(ink.shape[1] * f)), max(1, round(ink.shape[0] * f)))
+    square = np.ones((int(np.ceil(1 / f)),) * 2, np.uint8)
+    darkest, there = (cv2.resize(cv2.dilate(v, square), size, interpolation=cv2.INTER_NEAREST)
+                      for v in (np.where(mask, smooth, 0).astype(np.float32), mask.astype(np.uint8)))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(round(5 * width * f)) | 1,) * 2)
     sigma = 5 * width * f / 3
-    total, weight = (cv2.GaussianBlur(cv2.resize(v, size, interpolation=cv2.INTER_AREA), (0, 0), sigma)
-                     for v in (darkest, near))
+    total = cv2.GaussianBlur(cv2.dilate(darkest, disc), (0, 0), sigma)
+    weight = cv2.GaussianBlur(cv2.dilate(there, disc).astype(np.float32), (0, 0), sigma)
     average = cv2.resize(total / np.maximum(weight, 1e-3), ink.shape[::-1], interpolation=cv2.INTER_LINEAR)
     return np.clip(average, 0.5 * level, level)
 
