@@ -755,16 +755,23 @@ def test_a_digit_across_a_hard_shadows_edge_comes_out_as_without_it(digits, dark
         assert correlation(mnist_or_nothing(shadowed), preprocessing.mnist(img.astype(np.uint8))) > 0.95
 
 
-def page_with_a_light(digit, rng, light, sizes=(150, 300)):
-    """A digit in dark ink on a 640x480 page, and the same page under a
-    light: "glare", a lamp's bright spot on glossy paper, beside or on the
-    digit; "flash", a phone's, lighting the middle far more than the
-    corners. The digit is `sizes` pixels high."""
+def digit_in_the_middle(digit, rng, sizes=(150, 300)):
+    """A digit in dark ink in the middle of a 640x480 page (float32), `sizes`
+    pixels high; and its top, left and size."""
     img = np.full((480, 640), 215, np.float32) + rng.normal(0, 3, (480, 640))
     size = int(rng.integers(*sizes))
     top, left = (480 - size) // 2, (640 - size) // 2
     ink = cv2.resize(digit, (size, size), interpolation=cv2.INTER_CUBIC) / 255
     img[top:top + size, left:left + size] = img[top:top + size, left:left + size] * (1 - ink) + 40 * ink
+    return img, top, left, size
+
+
+def page_with_a_light(digit, rng, light, sizes=(150, 300)):
+    """A digit in dark ink on a 640x480 page, and the same page under a
+    light: "glare", a lamp's bright spot on glossy paper, beside or on the
+    digit; "flash", a phone's, lighting the middle far more than the
+    corners. The digit is `sizes` pixels high."""
+    img, top, left, size = digit_in_the_middle(digit, rng, sizes)
     ys, xs = np.mgrid[0:480, 0:640]
     reach, radius, strength = {"glare": (0.5, (30, 70), (80, 200)),
                                "flash": (0.2, (60, 140), (60, 160))}[light]
@@ -841,11 +848,7 @@ def test_a_sharp_shadow_across_the_digit_leaves_no_line(digits):
     ys, xs = np.mgrid[0:480, 0:640]
     scores = []
     for digit in x:
-        page = np.full((480, 640), 215, np.float32) + rng.normal(0, 3, (480, 640))
-        size = int(rng.integers(150, 300))
-        top, left = (480 - size) // 2, (640 - size) // 2
-        ink = cv2.resize(digit, (size, size), interpolation=cv2.INTER_CUBIC) / 255
-        page[top:top + size, left:left + size] = page[top:top + size, left:left + size] * (1 - ink) + 40 * ink
+        page, _, _, size = digit_in_the_middle(digit, rng)
         angle = rng.uniform(0, 2 * np.pi)
         beyond = np.cos(angle) * (xs - 320) + np.sin(angle) * (ys - 240) - rng.uniform(-0.3, 0.3) * size
         shade = 1 - rng.uniform(0.3, 0.6) * cv2.GaussianBlur((beyond > 0).astype(np.float32), (0, 0), 1.5)
