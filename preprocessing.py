@@ -442,15 +442,17 @@ def mnist(img):
         work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
     ground, dark, around, shadow = find_ground(work)
     ground = ground if dark else 255 - ground  # dark ink on light from here on
+    ground, smoothing = quieten(ground)
     found, stroke, noise, lines = find_digit(ground)
     if around is not None and runs_along(found, around):
         # What looked like a table runs along the digit: it is a stroke of
         # a tightly cropped digit. Read the picture as it is.
         work = work if shadow is None else relight(work, shadow)
         dark, around = ink_is_dark(work), None
-        ground = work if dark else 255 - work
+        ground, smoothing = quieten(work if dark else 255 - work)
         found, stroke, noise, lines = find_digit(ground)
-    digit, width = cut_out(img, ground, scale, dark, found, stroke, noise, lines, around, shadow)
+    digit, width = cut_out(img, ground, scale, dark, found, stroke, noise, lines, around, shadow,
+                           smoothing)
     digit = fix_stroke_width(digit, width)
     return centre(digit)
 
@@ -928,6 +930,28 @@ def noise_level(img):
     return float(np.median(np.abs(response))) / (0.6745 * 6)
 
 
+QUIET = 0.03  # pixel noise, relative to the paper, that thresholds cope with
+
+
+def quieten(ground):
+    """Smooth a noisy picture (a photo taken in a dark room): its noise
+    riddles the strokes with holes, and they then look thin and faint, or
+    like specks. Returns the picture and the blur's sigma (0: none).
+
+    The noise is what a blur takes away, measured against the paper;
+    ruled lines and the paper's grain hardly count, being few or coarse.
+    """
+    blurred = cv2.GaussianBlur(ground, (0, 0), 2)
+    paper = max(float(np.median(ground[::4, ::4])), 1.0)
+    noise = robust_sigma(ground.astype(np.int16) - blurred) / paper
+    if noise <= QUIET:
+        return ground, 0.0
+    # At twice the noise thresholds cope with, a blur of one pixel; never
+    # more than two, as strokes may be only a few pixels wide.
+    sigma = min(0.5 * noise / QUIET, 2.0)
+    return cv2.GaussianBlur(ground, (0, 0), sigma), sigma
+
+
 def robust_sigma(values):
     """The spread of mostly-background values, ignoring the few that are ink."""
     values = values.ravel()[::max(1, values.size // 50_000)]
@@ -1292,11 +1316,13 @@ def bounding_box(mask):
     return ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
 
 
-def cut_out(img, work, scale, dark, found, stroke, noise, lines, around=None, shadow=None):
+def cut_out(img, work, scale, dark, found, stroke, noise, lines, around=None, shadow=None,
+            smoothing=0.0):
     """Cut the digit out of the picture and clean it.
 
     Returns the digit as ink 0..1 on zero, its longest side about
-    DIGIT_SIZE pixels, and its stroke width in pixels.
+    DIGIT_SIZE pixels, and its stroke width in pixels. `smoothing`: the
+    blur quieten() gave the working copy, in its pixels.
     """
     # Crop with a margin, from the full-resolution picture unless the
     # working copy (shrunk from it) has detail enough, and bring the digit to
@@ -1319,6 +1345,8 @@ def cut_out(img, work, scale, dark, found, stroke, noise, lines, around=None, sh
         if shadow is not None:  # lit up as the working copy was
             crop = relight(crop, shadow, (top, left), max(img.shape))
         crop = crop if dark else 255 - crop
+        if smoothing > 0:  # as smooth as the working copy
+            crop = cv2.GaussianBlur(crop, (0, 0), smoothing / scale)
         zoom = DIGIT_SIZE * scale / found_size
         factor = zoom / scale
     # Enlarging repeats pixels (nearest): the final shrink to 20 pixels then
