@@ -1378,6 +1378,10 @@ def cut_out(img, work, scale, dark, found, stroke, noise, lines, around=None, sh
     keep[labels[mask & near_found]] = True
     keep[0] = False
     mask = keep[labels]
+    # A thumb holding the page can touch the digit, and is then joined to it.
+    edges = (top == 0, bottom == img.shape[0], left == 0, right == img.shape[1])
+    if any(edges) and mask.any():
+        mask = without_thumb(mask, ink, edges)
     if not mask.any():
         raise NoDigitFound("no digit found: only specks, no strokes")
 
@@ -1389,6 +1393,40 @@ def cut_out(img, work, scale, dark, found, stroke, noise, lines, around=None, sh
     rim = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     digit = np.where(rim, np.clip((ink / level - 0.2) / 0.6, 0, 1), 0)
     return digit.astype(np.float32), width
+
+
+def without_thumb(mask, ink, edges):
+    """The strokes without a thumb joined to them: a patch far wider than
+    the strokes (and than a tenth of the digit), running off the picture at
+    one of its `edges` (top, bottom, left, right: True where the crop
+    reaches the picture's edge), and paler than the strokes. A marker's
+    filled loop is as dark as its strokes, and lies inside the picture."""
+    # The strokes' half width: the typical distance to the paper along their
+    # middles (a thumb's middle is short). A wide patch reaches more than 2.5
+    # times as far from the paper.
+    dist = cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 5)
+    middle = (dist > 0) & (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8)))
+    r = int(max(2.5 * np.median(dist[middle]), 0.05 * DIGIT_SIZE))
+    wide = cv2.dilate((dist > r).astype(np.uint8),
+                      cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) & mask
+    n, labels = cv2.connectedComponents(wide)
+    border = np.zeros(mask.shape, bool)
+    for edge, side in zip(edges, ((0, slice(None)), (-1, slice(None)), (slice(None), 0), (slice(None), -1))):
+        if edge:
+            border[side] = True
+    patches = np.unique(labels[border & (wide > 0)])
+    patches = patches[patches > 0]
+    strokes = mask & ~np.isin(labels, patches)
+    if not len(patches) or not strokes.any():
+        return mask
+    pale = 0.6 * np.percentile(ink[strokes], 90)
+    for patch in patches:
+        there = labels == patch
+        if np.median(ink[there]) < pale:
+            # With its blurred rim; a stroke crossing it is darker.
+            around = cv2.dilate(there.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+            mask = mask & ~(around & (ink < pale))
+    return mask
 
 
 def strokes_level(ink, mask, width):
