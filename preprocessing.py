@@ -453,8 +453,19 @@ def mnist(img):
         found, stroke, noise, lines = find_digit(ground)
     digit, width = cut_out(img, ground, scale, dark, found, stroke, noise, lines, around, shadow,
                            smoothing)
+    if lies_flat(digit > 0.5):
+        raise NoDigitFound("no digit found: only a straight line lying flat (a ruled line?)")
     digit = fix_stroke_width(digit, width)
     return centre(digit)
+
+
+def lies_flat(mask):
+    """Whether the ink is one straight line, wider than it is tall: what is
+    left of a ruled line on a blank page, not a digit (a 1 stands up)."""
+    if not mask.any():
+        return False
+    y0, y1, x0, x1 = bounding_box(mask)
+    return x1 - x0 > y1 - y0 and straight_line(mask)
 
 
 def check_grey(img):
