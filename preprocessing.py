@@ -1420,7 +1420,7 @@ def without_thumb(mask, ink, edges):
     r = int(max(2.5 * np.median(dist[middle]), 0.05 * DIGIT_SIZE))
     wide = cv2.dilate((dist > r).astype(np.uint8),
                       cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) & mask
-    n, labels = cv2.connectedComponents(wide)
+    _, labels = cv2.connectedComponents(wide)
     border = np.zeros(mask.shape, bool)
     for edge, side in zip(edges, ((0, slice(None)), (-1, slice(None)), (slice(None), 0), (slice(None), -1))):
         if edge:
