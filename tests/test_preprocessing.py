@@ -1129,6 +1129,12 @@ def on_a_page(digit):
     return page
 
 
+def ink_rows_and_columns(page):
+    """The rows and the columns of on_a_page's page that hold ink."""
+    ink = page < 200
+    return np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+
+
 def test_a_pen_lying_beside_the_digit_is_not_part_of_it(digits):
     """A pen on the paper, or a notebook's margin, is a long straight line
     apart from the digit: it outweighed the digit or was joined to it."""
@@ -1155,8 +1161,7 @@ def test_a_pen_reaching_past_one_end_of_the_digit_is_not_part_of_it(digits):
     scores = []
     for i, digit in enumerate(x):
         page = on_a_page(digit)
-        rows = np.flatnonzero((page < 200).any(axis=1))
-        cols = np.flatnonzero((page < 200).any(axis=0))
+        rows, cols = ink_rows_and_columns(page)
         width, colour = ((16, 30), (3, 150))[i % 2]
         left = (cols[0] - 55 - width, cols[-1] + 40 + width)[i // 2 % 2]
         top, bottom = (rows[0] - 5, 290) if i // 4 % 2 else (10, rows[-1] + 5)
@@ -1178,7 +1183,7 @@ def test_a_margin_close_to_the_digit_is_not_part_of_it(digits):
     scores = []
     for i, digit in enumerate(x):
         page = on_a_page(digit)
-        cols = np.flatnonzero((page < 200).any(axis=0))
+        _, cols = ink_rows_and_columns(page)
         # A thin margin from the top edge to the bottom one, or a fat pen
         # from near the top to near the bottom; 8 to 20 pixels clear of the
         # ink, one end tilted 4 pixels nearer or further.
@@ -1200,7 +1205,7 @@ def test_a_thumb_at_the_edge_is_not_part_of_the_digit(digits):
     scores = []
     for i, digit in enumerate(x):
         page = on_a_page(digit)
-        cols = np.flatnonzero((page < 200).any(axis=0))
+        _, cols = ink_rows_and_columns(page)
         img = page.copy()
         # Left of the digit, right of it, or above or below its middle.
         where = (int(cols[0]) - 20, int(cols[-1]) + 20, 200)[i % 3], (0, 299)[i % 2]
@@ -1219,8 +1224,7 @@ def test_a_thumb_touching_the_digit_is_not_part_of_it(digits):
     scores = []
     for i, digit in enumerate(x):
         page = on_a_page(digit)
-        rows = np.flatnonzero((page < 200).any(axis=1))
-        cols = np.flatnonzero((page < 200).any(axis=0))
+        rows, cols = ink_rows_and_columns(page)
         # From the top edge or the bottom one, 8 pixels onto the digit's ink.
         x_at = int(cols[i * 7 % len(cols)])
         centre, reach = ((x_at, 0), int(rows[0]) + 8) if i % 2 == 0 else ((x_at, 299), 307 - int(rows[-1]))
