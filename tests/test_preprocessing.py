@@ -109,15 +109,20 @@ def likeness_to_plain_paper(mnist_test, realworld, kind):
             for (_, data, _), i in zip(images, drawn)]
 
 
+def longest_side(x, level=0):
+    rows, cols = np.flatnonzero(x.max(axis=1) > level), np.flatnonzero(x.max(axis=0) > level)
+    return max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
+
+
 def assert_mnist_form(x):
     """28x28 float32 in 0..1, ink on black, longest side 20, mass centred."""
     assert x.shape == (28, 28) and x.dtype == np.float32
     assert x.min() >= 0 and x.max() == pytest.approx(1.0)
     assert x[0].max() == 0 and x[:, 0].max() == 0  # black border
-    rows, cols = np.flatnonzero(x.max(axis=1) > 0), np.flatnonzero(x.max(axis=0) > 0)
-    assert max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 == 20
+    # 20 pixels, and a faint 21st where the digit is placed between pixels.
+    assert longest_side(x) in (20, 21)
     cy, cx = centre_of_mass(x)
-    assert abs(cy - 14) <= 1 and abs(cx - 14) <= 1
+    assert abs(cy - 14) <= 0.2 and abs(cx - 14) <= 0.2
 
 
 # Files that are not images ---------------------------------------------------------
@@ -545,6 +550,16 @@ def test_mnist_form(digits):
         assert_mnist_form(preprocessing.mnist(on_paper(digit)))
 
 
+def test_mass_is_centred_to_a_fraction_of_a_pixel(digits):
+    """MNIST moved digits by whole pixels, leaving centres up to half a pixel
+    off; ours are within an eighth of a pixel, which the network reads best."""
+    for d in digits[0]:
+        x = preprocessing.mnist(255 - d)
+        cy, cx = centre_of_mass(x)
+        assert abs(cy - 14) <= 0.15 and abs(cx - 14) <= 0.15
+        assert longest_side(x, level=0.5) <= 20
+
+
 def test_off_centre_small_digit_is_centred(digits):
     page = np.full((600, 800), 235, np.uint8)
     page[30:72, 700:742] = cv2.resize(255 - digits[0][6], (42, 42), interpolation=cv2.INTER_AREA)
@@ -609,9 +624,9 @@ def test_notebook_lines_are_removed(digits, squared):
 
 def test_grey_levels_are_kept(digits):
     x = preprocessing.mnist(on_paper(digits[0][0]))
-    ink = x[x > 0]
-    assert ((ink > 0.05) & (ink < 0.95)).mean() > 0.1  # anti-aliased edges
-    assert (ink >= 0.95).mean() > 0.2  # solid strokes
+    ink = x[x > 0.05]  # visible ink: placing between pixels leaves a fainter fringe
+    assert (ink < 0.95).mean() > 0.1  # anti-aliased edges
+    assert (ink >= 0.95).mean() > 0.15  # solid strokes
 
 
 def test_specks_are_dropped(digits):
