@@ -831,10 +831,10 @@ def ink_is_dark(work):
     small, _ = resize_longest(work, 64, 64)
     paper = cv2.medianBlur(small, 2 * (max(small.shape) // 4) + 1)
     paper = cv2.resize(paper, work.shape[::-1], interpolation=cv2.INTER_LINEAR)
-    residual = (work.astype(np.float32) - paper).ravel()
+    residual = cv2.subtract(work, paper, dtype=cv2.CV_16S).ravel()  # whole numbers
     threshold = max(3 * robust_sigma(residual), 4.0)
-    below = np.power(-residual[residual < -threshold], 3).sum()
-    above = np.power(residual[residual > threshold], 3).sum()
+    below = np.power((-residual[residual < -threshold]).astype(np.float32), 3).sum()
+    above = np.power(residual[residual > threshold].astype(np.float32), 3).sum()
     return below >= above or narrow_side_is_dark(work)
 
 
@@ -933,13 +933,21 @@ def ink_map(dark_on_light, paper):
 
 
 def noise_level(img):
-    """Standard deviation of the pixel noise, ignoring the picture's content
+    """Standard deviation of a uint8 picture's pixel noise, ignoring its content
     (Immerkaer 1996, with a median so that stroke edges do not count)."""
     kernel = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
-    response = cv2.filter2D(img.astype(np.float32), -1, kernel)[1:-1, 1:-1]
+    response = cv2.filter2D(img, cv2.CV_16S, kernel)[1:-1, 1:-1]  # whole numbers
     if response.size == 0:  # a picture one or two pixels high
         return 0.0
-    return float(np.median(np.abs(response))) / (0.6745 * 6)
+    return median_of_counts(np.abs(response).ravel().view(np.uint16)) / (0.6745 * 6)
+
+
+def median_of_counts(values):
+    """np.median of whole numbers from 0 up, from a count of each value:
+    several times as fast as sorting them."""
+    below = np.cumsum(np.bincount(values))
+    n = int(below[-1])
+    return float(np.searchsorted(below, [(n - 1) // 2, n // 2], side="right").mean())
 
 
 QUIET = 0.03  # pixel noise, relative to the paper, that thresholds cope with
@@ -969,6 +977,11 @@ def robust_sigma(values):
     values = values.ravel()[::max(1, values.size // 50_000)]
     if values.size == 0:  # nothing but ink: no background to measure
         return 0.0
+    if values.dtype.kind in "iu":  # whole numbers: counted, not sorted
+        values = values.astype(np.int32)
+        low = int(values.min())
+        median = low + median_of_counts(values - low)  # a whole or a half
+        return 1.4826 * median_of_counts(np.abs(2 * values - round(2 * median))) / 2
     return 1.4826 * float(np.median(np.abs(values - np.median(values))))
 
 
@@ -1002,7 +1015,7 @@ def threshold_ink(ink, noise):
     keep = np.zeros(n, bool)
     keep[labels[ink >= strong]] = True
     keep[0] = False
-    mask = keep[labels]
+    mask = np.take(keep, labels)  # (np.take: twice as fast as keep[labels])
     # Along the border: a piece longer than a quarter of the picture, more
     # than half of it within 3% of the edge (so at least an eighth of the
     # picture's length there: only if there is one are pieces measured).
@@ -1017,7 +1030,7 @@ def threshold_ink(ink, noise):
         edge = ((np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= longest / 4)
                 & (near > 0.5 * stats[:, cv2.CC_STAT_AREA]))
         edge[0] = False
-        mask &= ~edge[labels]
+        mask &= ~np.take(edge, labels)
     return mask
 
 
@@ -1126,8 +1139,9 @@ def find_lines(ink, noise, thin, sides=None):
     peak = cv2.dilate(ink, np.ones((3, 3), np.uint8))  # a fitted line may be a pixel off
     side_peak = peak if sides is ink else cv2.dilate(sides, np.ones((3, 3), np.uint8))
     # The ink's pixels, by row and by column, to pick those near each piece.
-    by_row = [a.astype(np.float32) for a in np.nonzero(mask)]
-    by_column = [a.astype(np.float32) for a in np.nonzero(mask.T)[::-1]]
+    marked = mask.view(bool)  # (np.nonzero is faster on booleans)
+    by_row = [a.astype(np.float32) for a in np.nonzero(marked)]
+    by_column = [a.astype(np.float32) for a in np.nonzero(marked.T)[::-1]]
     sets = [np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)]
     ends = np.minimum(segments.reshape(-1, 4) * k + k // 2, [w - 1, h - 1, w - 1, h - 1])
     # Dense squared paper gives hundreds of pieces: the longest first.
@@ -1311,7 +1325,7 @@ def select_strokes(ink, noise):
         near = (x + w > x0 - reach) & (x < x1 + reach) & (y + h > y0 - reach) & (y < y1 + reach)
         keep |= sizeable & near
     keep[0] = False
-    return keep[labels] & mask
+    return np.take(keep, labels) & mask
 
 
 def straight_line(piece):
@@ -1389,7 +1403,7 @@ def cut_out(img, work, scale, dark, found, stroke, noise, lines, around=None, sh
     keep = np.zeros(n, bool)
     keep[labels[mask & near_found]] = True
     keep[0] = False
-    mask = keep[labels]
+    mask = np.take(keep, labels)
     # A thumb holding the page can touch the digit, and is then joined to it.
     edges = (top == 0, bottom == img.shape[0], left == 0, right == img.shape[1])
     if any(edges) and mask.any():
