@@ -491,9 +491,9 @@ def check_grey(img):
 def resize_longest(img, smallest, largest):
     """Scale so the longest side is within [smallest, largest]; return the scale.
 
-    Big pictures shrink by a whole factor, which OpenCV averages fastest;
-    fastest of all by halves (a 12 MP photo by 4: in a fifth of the time as
-    two halvings, its levels rounded twice).
+    Big pictures shrink by a whole factor, which OpenCV averages fastest,
+    and fastest of all by halves: a 12 MP photo shrinks by 4 as two
+    halvings in a fifth of the time (its levels rounded twice).
     """
     longest = max(img.shape)
     if smallest <= longest <= largest:
@@ -953,7 +953,7 @@ def noise_level(img):
     response = cv2.filter2D(img, cv2.CV_16S, kernel)[1:-1, 1:-1]  # whole numbers
     if response.size == 0:  # a picture one or two pixels high
         return 0.0
-    return median_of_counts(np.abs(response).ravel().view(np.uint16)) / (0.6745 * 6)
+    return median_of_counts(np.abs(response).ravel()) / (0.6745 * 6)
 
 
 def median_of_counts(values):
