@@ -560,6 +560,41 @@ def test_mass_is_centred_to_a_fraction_of_a_pixel(digits):
         assert longest_side(x, level=0.5) <= 20
 
 
+def slant(a):
+    """How far the ink moves across for each pixel down (its leaning)."""
+    m = cv2.moments(a.astype(np.float32))
+    return m["mu11"] / m["mu02"]
+
+
+def half_upright(a):
+    """A 28x28 digit leaning half as far, sheared about its centre of mass."""
+    m = cv2.moments(a.astype(np.float32))
+    shear, cy = m["mu11"] / m["mu02"] / 2, m["m01"] / m["m00"]
+    return cv2.warpAffine(a.astype(np.float32), np.float32([[1, -shear, shear * cy], [0, 1, 0]]),
+                          (28, 28), flags=cv2.INTER_LINEAR)
+
+
+def test_half_the_slant_is_taken_away(digits):
+    """A leaning digit comes out leaning half as far; an upright one stays
+    upright."""
+    leaning = 0
+    for d in digits[0]:
+        before, after = slant(d), slant(preprocessing.mnist(255 - d))
+        assert after == pytest.approx(before / 2, abs=0.03)
+        leaning += abs(before) > 0.25
+    assert leaning >= 5  # the test digits lean both ways
+
+
+def test_a_steep_slant_is_sheared_at_most_27_degrees():
+    """Ink leaning further over than 45 degrees (no digit, or a 1 written in
+    a hurry) is sheared by MAX_SHEAR, not by half its slant."""
+    ink = np.zeros((120, 220), np.float32)
+    cv2.line(ink, (20, 110), (200, 10), 1.0, 9)  # 180 across for 100 down
+    before, after = slant(ink), slant(preprocessing.straighten(ink))
+    assert before == pytest.approx(-1.8, abs=0.05)
+    assert after == pytest.approx(before + preprocessing.MAX_SHEAR, abs=0.01)
+
+
 def test_off_centre_small_digit_is_centred(digits):
     page = np.full((600, 800), 235, np.uint8)
     page[30:72, 700:742] = cv2.resize(255 - digits[0][6], (42, 42), interpolation=cv2.INTER_AREA)
@@ -570,10 +605,10 @@ def test_off_centre_small_digit_is_centred(digits):
 
 def test_mnist_digits_come_back_nearly_unchanged(digits):
     """An MNIST digit, drawn dark on white as the tutorial expects, comes out
-    close to the original: the same size, place and grey levels (the few
-    with hairline strokes come out thicker)."""
+    close to the original, leaning half as far: the same size, place and
+    grey levels (the few with hairline strokes come out thicker)."""
     x, _ = digits
-    scores = [correlation(preprocessing.mnist(255 - d), d / 255) for d in x]
+    scores = [correlation(preprocessing.mnist(255 - d), half_upright(d / 255)) for d in x]
     assert np.mean(scores) > 0.92 and np.median(scores) > 0.95 and min(scores) > 0.6
 
 
@@ -585,7 +620,7 @@ def test_enlarged_photo_like_digit_matches_mnist(digits):
         shade = np.linspace(1.0, 0.7, 280)[None, :]
         photo = np.clip(40 + big * 0.8 * shade + rng.normal(0, 5, big.shape), 0, 255)
         img = preprocessing.decode_image(cv2.imencode(".jpg", photo.astype(np.uint8))[1])
-        assert correlation(preprocessing.mnist(img), d / 255) > 0.85
+        assert correlation(preprocessing.mnist(img), half_upright(d / 255)) > 0.85
 
 
 def test_polarity(digits):
@@ -596,7 +631,7 @@ def test_polarity(digits):
         assert correlation(preprocessing.mnist(dark_on_light),
                            preprocessing.mnist(light_on_dark)) > 0.99
         # MNIST itself (white on black) is recognised as light ink too.
-        assert correlation(preprocessing.mnist(d), d / 255) > 0.85
+        assert correlation(preprocessing.mnist(d), half_upright(d / 255)) > 0.85
 
 
 @pytest.mark.parametrize("squared", [False, True], ids=["ruled", "squared"])
