@@ -437,10 +437,14 @@ def speed(digit, repeats=5):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default=os.path.join(ROOT, "handwriting.keras"))
-    parser.add_argument("--data", default=os.path.join(ROOT, "mnist.npz"))
-    parser.add_argument("--per-kind", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", default=os.path.join(ROOT, "handwriting.keras"),
+                        help="trained model to read the pictures (default: handwriting.keras)")
+    parser.add_argument("--data", default=os.path.join(ROOT, "mnist.npz"),
+                        help="MNIST .npz whose test digits are drawn (default: mnist.npz)")
+    parser.add_argument("--per-kind", type=int, default=100, metavar="N",
+                        help="pictures of each kind (default: 100)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="which digits and pictures are drawn (default: 0)")
     parser.add_argument("--kinds", default=",".join(KINDS),
                         help="which kinds of picture, comma-separated (default: all)")
     parser.add_argument("--speed", action="store_true",
