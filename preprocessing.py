@@ -1158,6 +1158,7 @@ def find_lines(ink, noise, thin, sides=None):
     marked = mask.view(bool)  # (np.nonzero is faster on booleans)
     by_row = [a.astype(np.float32) for a in np.nonzero(marked)]
     by_column = [a.astype(np.float32) for a in np.nonzero(marked.T)[::-1]]
+    share_of_ink = cv2.countNonZero(mask) / mask.size
     sets = [np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)]
     ends = np.minimum(segments.reshape(-1, 4) * k + k // 2, [w - 1, h - 1, w - 1, h - 1])
     # Dense squared paper gives hundreds of pieces: the longest first.
@@ -1212,7 +1213,8 @@ def find_lines(ink, noise, thin, sides=None):
         line = ((round(cx - far * vx), round(cy - far * vy)),
                 (round(cx + far * vx), round(cy + far * vy)))
         band = cv2.line(np.zeros((h, w), np.uint8), *line, 1, 2 * thin + 1)
-        width = (band & mask).sum() / (band.sum() / (2 * thin + 1)) - mask.mean() * (2 * thin + 1)
+        width = (cv2.countNonZero(band & mask) / (cv2.countNonZero(band) / (2 * thin + 1))
+                 - share_of_ink * (2 * thin + 1))
         if width <= thin:  # the line itself, and its blurred edges
             # Hough finds a line more than once: the horizontal ones and the
             # vertical ones each count once per pixel.
@@ -1235,14 +1237,21 @@ def points_along(shape, centre, direction, offset):
     so that a line close to the border is still seen between its sides."""
     h, w = shape
     (cx, cy), (vx, vy) = centre, direction
-    t = np.arange(-(h + w), h + w, 1.0)
+    # Steps along the line, only those (and a step more) that fall inside.
+    first, last = -(h + w), h + w
+    for c, v, size in ((cx, vx, w), (cy, vy, h)):
+        if abs(v) > 1e-9:
+            a, b = sorted(((-1 - c) / v, (size - c) / v))
+            first, last = max(first, int(np.floor(a)) - 1), min(last, int(np.ceil(b)) + 2)
+    t = np.arange(first, max(first, last), 1.0)
     xs, ys = cx + t * vx, cy + t * vy
     nx, ny = -vy * offset, vx * offset
     points = [(np.round(ys + s * ny).astype(int), np.round(xs + s * nx).astype(int))
               for s in (0, -1, 1)]
     y, x = points[0]
     inside = (y >= 0) & (y < h) & (x >= 0) & (x < w)
-    return [(np.clip(y[inside], 0, h - 1), np.clip(x[inside], 0, w - 1)) for y, x in points]
+    return [(y[inside], x[inside])] + [(np.clip(y[inside], 0, h - 1), np.clip(x[inside], 0, w - 1))
+                                       for y, x in points[1:]]
 
 
 def without_lines(ink, lines, noise, digit=None):

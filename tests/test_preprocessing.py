@@ -1361,3 +1361,28 @@ def test_big_pictures_shrink_as_one_area_resize_would(shape):
     direct = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
     assert scale == 1 / factor and small.shape == direct.shape
     assert np.abs(small.astype(int) - direct).max() <= 1
+
+
+def test_points_along_a_line_are_every_pixel_it_crosses():
+    """points_along walks only the stretch of the line inside the picture:
+    the same points as walking it from one end of the picture's size to the
+    other and keeping those inside, for lines through the middle, near the
+    border, upright, flat and missing the picture."""
+    h, w = 300, 400
+    rng = np.random.default_rng(4)
+    lines = [((200.0, 150.0), (1.0, 0.0)), ((0.2, 10.0), (0.0, 1.0)), ((399.6, 299.4), (0.6, 0.8)),
+             ((-5.0, 150.0), (0.0, -1.0)), ((900.0, 900.0), (0.8, 0.6))]
+    for _ in range(200):
+        angle = rng.uniform(0, 2 * np.pi)
+        lines.append(((rng.uniform(-20, w + 20), rng.uniform(-20, h + 20)),
+                      (np.cos(angle), np.sin(angle))))
+    for (cx, cy), (vx, vy) in lines:
+        t = np.arange(-(h + w), h + w, 1.0)
+        xs, ys = cx + t * vx, cy + t * vy
+        y, x = np.round(ys).astype(int), np.round(xs).astype(int)
+        inside = (y >= 0) & (y < h) & (x >= 0) & (x < w)
+        on, side_a, side_b = preprocessing.points_along((h, w), (cx, cy), (vx, vy), 3)
+        np.testing.assert_array_equal(on[0], y[inside])
+        np.testing.assert_array_equal(on[1], x[inside])
+        assert len(side_a[0]) == len(side_b[0]) == inside.sum()
+        assert side_a[0].min(initial=0) >= 0 and side_b[1].max(initial=0) < w
