@@ -1564,10 +1564,9 @@ def straighten(digit):
         return digit
     shear = float(np.clip(UNSLANT * m["mu11"] / m["mu02"], -MAX_SHEAR, MAX_SHEAR))
     h, w = digit.shape
-    pad = int(np.ceil(abs(shear) * h)) + 1  # room for the leaning rows
-    digit = cv2.copyMakeBorder(digit, 0, 0, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    pad = int(np.ceil(abs(shear) * h)) + 1  # room each side for the leaning rows
     cy = m["m01"] / m["m00"]
-    move = np.float32([[1, -shear, shear * cy], [0, 1, 0]])  # x - shear * (y - cy)
+    move = np.float32([[1, -shear, shear * cy + pad], [0, 1, 0]])  # x - shear * (y - cy)
     return cv2.warpAffine(digit, move, (w + 2 * pad, h), flags=cv2.INTER_LINEAR)
 
 

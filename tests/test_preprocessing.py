@@ -569,7 +569,7 @@ def slant(a):
 def half_upright(a):
     """A 28x28 digit leaning half as far, sheared about its centre of mass."""
     m = cv2.moments(a.astype(np.float32))
-    shear, cy = m["mu11"] / m["mu02"] / 2, m["m01"] / m["m00"]
+    shear, cy = slant(a) / 2, m["m01"] / m["m00"]
     return cv2.warpAffine(a.astype(np.float32), np.float32([[1, -shear, shear * cy], [0, 1, 0]]),
                           (28, 28), flags=cv2.INTER_LINEAR)
 
@@ -1385,4 +1385,5 @@ def test_points_along_a_line_are_every_pixel_it_crosses():
         np.testing.assert_array_equal(on[0], y[inside])
         np.testing.assert_array_equal(on[1], x[inside])
         assert len(side_a[0]) == len(side_b[0]) == inside.sum()
-        assert side_a[0].min(initial=0) >= 0 and side_b[1].max(initial=0) < w
+        for ys, xs in (side_a, side_b):  # a side beyond the border is moved onto it
+            assert ((ys >= 0) & (ys < h) & (xs >= 0) & (xs < w)).all()
