@@ -1,0 +1,159 @@
+"""Lines: ruled and squared paper's lines, found and erased.
+
+A paper's line is straight, thin, dark with paper on both sides, and runs
+from edge to edge, which no digit does. Where the pen crosses a line, the
+pen is darker than the line: those pixels stay.
+"""
+import cv2
+import numpy as np
+
+
+def find_lines(ink, noise, thin, sides=None):
+    """The lines of ruled or squared paper: straight, at most `thin` pixels
+    wide, and running from edge to edge, which no digit does. Returns how
+    many lines cover each pixel (0 off the lines), or None.
+
+    sides: an ink map in which to compare the two sides of each line
+    (default `ink`); one with a coarse paper level shows shadows and wide
+    strokes whole.
+    """
+    sides = ink if sides is None else sides
+    h, w = ink.shape
+    mask = (ink >= max(3 * noise, 0.03)).astype(np.uint8)
+    # Search a copy at most 320 pixels across (a block is ink if any of its
+    # pixels is): the Hough transform's time grows with the pixels. A line
+    # crossed by the digit comes out in pieces: we look for pieces, then
+    # carry each across the picture and check it there.
+    k = int(np.ceil(max(h, w) / 320))
+    small = (cv2.resize(mask * 255, (-(-w // k), -(-h // k)), interpolation=cv2.INTER_AREA) > 0
+             ).astype(np.uint8)
+    sh, sw = small.shape
+    segments = cv2.HoughLinesP(small, 1, np.pi / 360, threshold=min(sh, sw) // 4,
+                               minLineLength=min(sh, sw) // 4, maxLineGap=max(sh, sw) // 40)
+    if segments is None:
+        return None
+    near_ink = cv2.dilate(mask, np.ones((5, 5), np.uint8))
+    peak = cv2.dilate(ink, np.ones((3, 3), np.uint8))  # a fitted line may be a pixel off
+    side_peak = peak if sides is ink else cv2.dilate(sides, np.ones((3, 3), np.uint8))
+    # The ink's pixels, by row and by column, to pick those near each piece.
+    marked = mask.view(bool)  # (np.nonzero is faster on booleans)
+    by_row = [a.astype(np.float32) for a in np.nonzero(marked)]
+    by_column = [a.astype(np.float32) for a in np.nonzero(marked.T)[::-1]]
+    share_of_ink = cv2.countNonZero(mask) / mask.size
+    sets = [np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)]
+    ends = np.minimum(segments.reshape(-1, 4) * k + k // 2, [w - 1, h - 1, w - 1, h - 1])
+    # Dense squared paper gives hundreds of pieces: the longest first.
+    ends = ends[np.argsort(-np.hypot(ends[:, 2] - ends[:, 0], ends[:, 3] - ends[:, 1]))]
+    for x0, y0, x1, y1 in ends.tolist()[:200]:
+        horizontal = abs(x1 - x0) >= abs(y1 - y0)
+        if sets[horizontal][(y0 + y1) // 2, (x0 + x1) // 2]:
+            continue  # found already
+        length = np.hypot(x1 - x0, y1 - y0)
+        if length < 2:
+            continue
+        # Fit the line to the ink within a few pixels of the piece (the
+        # piece is placed to within k pixels; a wider band would let a bold
+        # digit crossing it pull the fit off the line), at full resolution.
+        ys, xs = by_row if horizontal else by_column
+        key, low, high = (ys, y0, y1) if horizontal else (xs, x0, x1)
+        start, stop = np.searchsorted(key, [min(low, high) - thin, max(low, high) + thin + 1])
+        ys, xs = ys[start:stop], xs[start:stop]
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        along = (xs - x0) * ux + (ys - y0) * uy
+        across = (ys - y0) * ux - (xs - x0) * uy
+        near = (np.abs(across) <= max(2, k)) & (along >= 0) & (along <= length)
+        if near.sum() < 2:
+            continue
+        every = max(1, int(near.sum()) // 500)  # 500 points place a line well enough
+        points = np.column_stack([xs[near][::every], ys[near][::every]])
+        # A paper's line has ink nearly all along it, from edge to edge (not
+        # just across a corner); a straight stroke of the digit does not.
+        # A least-squares fit is quick enough to try every piece; the pieces
+        # that pass are fitted again, giving less weight to strokes crossing.
+        for distance in (cv2.DIST_L2, cv2.DIST_HUBER):
+            vx, vy, cx, cy = cv2.fitLine(points, distance, 0, 0.01, 0.01).ravel()
+            on, side_a, side_b = _points_along((h, w), (cx, cy), (vx, vy), thin)
+            edge_to_edge = len(on[0]) >= min(h, w) / 2 and near_ink[on].mean() >= 0.85
+            if not edge_to_edge:
+                break
+        if not edge_to_edge:
+            continue
+        # It is thin and dark, with paper on both sides: a stroke's edge, or
+        # a shadow's, has ink on one side only; a line along a wide stroke
+        # has the stroke on both sides. Most of the way, as the digit may
+        # cross it.
+        contrast = float(np.median(peak[on]))
+        tolerance = max(3 * noise, 0.5 * contrast)
+        a, b = sides[side_a], sides[side_b]
+        valley = (np.abs(a - b) <= tolerance) & (side_peak[on] - np.maximum(a, b) >= tolerance)
+        if contrast < 3 * noise or valley.mean() < 0.3:
+            continue
+        # Its width: the ink in a band around it, less the band's share of
+        # the picture's other ink (grain, the digit, crossing lines).
+        far = 2 * max(h, w)
+        line = ((round(cx - far * vx), round(cy - far * vy)),
+                (round(cx + far * vx), round(cy + far * vy)))
+        band = cv2.line(np.zeros((h, w), np.uint8), *line, 1, 2 * thin + 1)
+        width = (cv2.countNonZero(band & mask) / (cv2.countNonZero(band) / (2 * thin + 1))
+                 - share_of_ink * (2 * thin + 1))
+        if width <= thin:  # the line itself, and its blurred edges
+            # Hough finds a line more than once: the horizontal ones and the
+            # vertical ones each count once per pixel.
+            cv2.line(sets[horizontal], *line, 1, max(1, round(width)) + 2)
+    lines = sets[0] + sets[1]
+    return lines if lines.any() else None
+
+
+def _one_line(lines):
+    """Whether find_lines found a single line (no crossings, one piece)."""
+    if lines is None or lines.max() > 1:
+        return False
+    return cv2.connectedComponents((lines > 0).astype(np.uint8))[0] == 2
+
+
+def _points_along(shape, centre, direction, offset):
+    """Pixels along a line through `centre`, a pixel apart, and the pixels
+    `offset` to either side of each: three (ys, xs) index pairs, where the
+    line is inside the picture. A side beyond the border is moved onto it,
+    so that a line close to the border is still seen between its sides."""
+    h, w = shape
+    (cx, cy), (vx, vy) = centre, direction
+    # Steps along the line, only those (and a step more) that fall inside.
+    first, last = -(h + w), h + w
+    for c, v, size in ((cx, vx, w), (cy, vy, h)):
+        if abs(v) > 1e-9:
+            a, b = sorted(((-1 - c) / v, (size - c) / v))
+            first, last = max(first, int(np.floor(a)) - 1), min(last, int(np.ceil(b)) + 2)
+    t = np.arange(first, max(first, last), 1.0)
+    xs, ys = cx + t * vx, cy + t * vy
+    nx, ny = -vy * offset, vx * offset
+    points = [(np.round(ys + s * ny).astype(int), np.round(xs + s * nx).astype(int))
+              for s in (0, -1, 1)]
+    y, x = points[0]
+    inside = (y >= 0) & (y < h) & (x >= 0) & (x < w)
+    return [(y[inside], x[inside])] + [(np.clip(y[inside], 0, h - 1), np.clip(x[inside], 0, w - 1))
+                                       for y, x in points[1:]]
+
+
+def without_lines(ink, lines, noise, digit=None):
+    """Remove ruled lines from an ink map, keeping the pen's strokes where
+    they cross them (the pen is darker than the line there).
+
+    digit: where the digit is, if known; the lines' darkness is then
+    measured away from it.
+    """
+    if lines is None:
+        return ink
+    count = lines  # how many lines cover each pixel: where they cross, their inks add up
+    single = (count == 1) & (ink >= max(3 * noise, 0.03))
+    if digit is not None and (single & ~digit).sum() >= 20:
+        single &= ~digit
+    on_line = ink[single]
+    if not on_line.size:
+        return ink
+    level = float(np.median(on_line))
+    # A fitted line may lie a pixel off, and its blurred edges reach beyond
+    # it: if left, they form slivers, which were taken for a digit on blank
+    # ruled pages.
+    count = cv2.dilate(count, np.ones((5, 5), np.uint8))
+    return np.where((count > 0) & (ink < 1.6 * level * count), 0, ink).astype(np.float32)
