@@ -1,0 +1,1 @@
+"""The benchmarks, and the picture makers (pictures.py) they share with the tests."""
