@@ -19,7 +19,8 @@ from tf_quiet import import_keras, run_script
 EXAMPLES = """examples:
   python main.py                       the sample, samples/eight-test.png
   python main.py my-digit.png more/    images, or folders of images
-  python main.py photos/ --json        one JSON object per image"""
+  python main.py photos/ --json        one JSON object per image
+  python main.py my-digit.jpg --steps  what each preprocessing stage made of it"""
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "samples", "eight-test.png")
@@ -44,6 +45,7 @@ class Result:
     prediction: np.ndarray = None  # the network's probability for each digit
     error: str = None  # why the file could not be read
     reason: str = None  # why no digit was found in it
+    steps: preprocessing.Steps = None  # the picture after each stage, with --steps
 
     @property
     def digit(self):
@@ -97,7 +99,7 @@ def find_images(paths):
     return results
 
 
-def read(result, method, keep_picture):
+def read(result, method, keep_picture, steps=False):
     """Read one image and prepare the network's input; a bad file is noted,
     never raised, so the other images are still answered."""
     try:
@@ -108,9 +110,14 @@ def read(result, method, keep_picture):
     if keep_picture:
         result.img, _ = preprocessing.resize_longest(img, 1, PREVIEW_SIZE)
     try:
-        result.x = preprocessing.to_input(img, method)
+        prepared = preprocessing.to_input(img, method, steps=steps)
     except NoDigitFound as error:
         result.reason = str(error)
+        result.steps = getattr(error, "steps", None)  # how far it got
+        return
+    if steps:
+        result.steps, prepared = prepared, prepared.input
+    result.x = prepared
 
 
 # ## Predict
@@ -156,7 +163,7 @@ def plot(results):
     interactive = matplotlib.get_backend().lower() in backend_registry.list_builtin(
         BackendFilter.INTERACTIVE)
     for r in shown:
-        fig, (ax_img, ax_input, ax_bars) = plt.subplots(1, 3, figsize=(10, 3.4))
+        fig, (ax_img, ax_input, ax_bars) = figure(plt, r.steps)
         fig.suptitle(f"{os.path.basename(r.image)}: {describe(r)}")
         ax_img.imshow(r.img, cmap="gray", vmin=0, vmax=255)
         ax_img.set_title("image as read")
@@ -170,6 +177,8 @@ def plot(results):
         for ax in (ax_img, ax_input):
             ax.set_xticks([])
             ax.set_yticks([])
+        if r.steps is not None:
+            draw_steps(fig, r.steps)
         fig.tight_layout()
         if not interactive:
             figure_path = os.path.splitext(r.image)[0] + FIGURE_SUFFIX
@@ -186,6 +195,43 @@ def plot(results):
         plt.show()
 
 
+def figure(plt, steps):
+    """A figure of three panels (the picture, the input, the probabilities),
+    and a strip of the preprocessing stages under them when asked for."""
+    if steps is None:
+        fig, axes = plt.subplots(1, 3, figsize=(10, 3.4))
+        return fig, axes
+    fig = plt.figure(figsize=(12, 5.6))
+    grid = fig.add_gridspec(2, len(STAGES), height_ratios=(1.6, 1))
+    thirds = np.linspace(0, len(STAGES), 4).round().astype(int)
+    axes = [fig.add_subplot(grid[0, a:b]) for a, b in zip(thirds[:-1], thirds[1:])]
+    fig.steps_axes = [fig.add_subplot(grid[1, n]) for n in range(len(STAGES))]
+    return fig, axes
+
+
+# What each stage's picture shows: grey levels (0 to 255), ink (0 to 1), or
+# ink measured against the paper (0 up to its darkest strokes: None).
+STAGES = {"as read": (0, 255), "ground evened out": (0, 255), "ink": (0, None),
+          "lines removed": (0, None), "digit cut out": (0, 1), "20x20 box": (0, 1),
+          "28x28 input": (0, 1)}
+
+
+def draw_steps(fig, steps):
+    """The picture after each stage of preprocessing, left to right, titled
+    with the stage's name as in the README and preprocessing/pipeline.py."""
+    for ax, (name, (low, high)) in zip(fig.steps_axes, STAGES.items()):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(name, fontsize=9)
+        if name in steps.images:
+            img = steps.images[name]
+            high = high or max(float(np.percentile(img, 99.9)), 0.05)
+            ax.imshow(img, cmap="gray", vmin=low, vmax=high)
+        else:
+            ax.text(0.5, 0.5, "(not reached)", ha="center", va="center", fontsize=8,
+                    transform=ax.transAxes)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=EXAMPLES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -199,6 +245,8 @@ def parse_args(argv=None):
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object per image per line (no plot)")
     parser.add_argument("--no-plot", action="store_true", help="do not show the figures")
+    parser.add_argument("--steps", action="store_true",
+                        help="under each figure, show the picture after each preprocessing stage")
     return parser.parse_args(argv)
 
 
@@ -221,7 +269,8 @@ def main(argv=None):
     plotting = not (args.json or args.no_plot)
     for n, result in enumerate(results):
         if not result.error:  # a folder that could not be searched has nothing to read
-            read(result, args.preprocess, keep_picture=plotting and n < MAX_FIGURES)
+            shown = plotting and n < MAX_FIGURES
+            read(result, args.preprocess, keep_picture=shown, steps=shown and args.steps)
 
     # Predict every digit in one batch: one call to the model, not one per image.
     ready = [r for r in results if r.x is not None]

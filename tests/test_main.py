@@ -165,3 +165,25 @@ def test_a_file_name_that_is_not_text(model_path, tmp_path):
     result = run("main.py", tmp_path, "--no-plot", "--model", model_path, env=env)
     assert result.returncode == 0, result.stderr
     assert "The number is probably a 7" in result.stdout
+
+
+def test_steps_strip_is_drawn_under_the_figure(model_path, tmp_path):
+    """--steps with no display: the figure saved beside the photo has the
+    strip of seven stages under the usual three panels, and the answer is
+    the same as without it."""
+    photo = tmp_path / "five.jpg"
+    shutil.copy(os.path.join(SAMPLES, "photos", "five-on-squared-paper.jpg"), photo)
+    env = dict(os.environ, MPLBACKEND="Agg")
+    plain = run("main.py", photo, "--model", model_path, env=env)
+    steps = run("main.py", photo, "--model", model_path, "--steps", env=env)
+    assert steps.returncode == 0, steps.stderr
+    assert steps.stdout == plain.stdout
+    assert steps.stdout.startswith("The number is probably a 5 (")
+    figure = cv2.imread(str(tmp_path / "five.prediction.png"))
+    # The plain figure is 10x3.4 inches; with the strip, 12x5.6 (100 dpi).
+    assert figure.shape[:2] == (560, 1200)
+    # The strip's row: seven pictures, each with its own black-and-white
+    # content, in the lower third of the figure.
+    strip = cv2.cvtColor(figure[400:540], cv2.COLOR_BGR2GRAY)
+    dark_columns = np.flatnonzero((strip < 60).sum(axis=0) > 10)
+    assert dark_columns.size > 0 and np.ptp(dark_columns) > 800
