@@ -1,8 +1,10 @@
-"""Say which digit a picture shows, with the network build_model.py trained.
+"""Say which digit (or number) a picture shows, with the network build_model.py trained.
 
 The steps follow the tutorial: load the model, read the image with OpenCV,
 turn it into the 28x28 white-on-black input the model was trained on,
-predict, and show the picture.
+predict, and show the picture. A picture of a whole number (a year, a
+postcode in a form's boxes) is split into digits first, and each digit gets
+its own 28x28 input.
 """
 import argparse
 import dataclasses
@@ -37,15 +39,11 @@ class SetupError(Exception):
 
 
 @dataclasses.dataclass
-class Result:
-    """What we learn about one image, step by step."""
-    image: str  # its path, as given
-    img: np.ndarray = None  # the picture as read (shrunk), kept only to plot it
-    x: np.ndarray = None  # the 28x28 input the network sees
-    prediction: np.ndarray = None  # the network's probability for each digit
-    error: str = None  # why the file could not be read
-    reason: str = None  # why no digit was found in it
-    steps: preprocessing.Steps = None  # the picture after each stage, with --steps
+class Digit:
+    """One digit read in a picture."""
+    x: np.ndarray  # the 28x28 input the network saw
+    box: tuple  # where it is in the picture: x, y, width, height in its pixels
+    prediction: np.ndarray  # the network's probability for each digit
 
     @property
     def digit(self):
@@ -54,6 +52,27 @@ class Result:
     @property
     def confidence(self):
         return float(np.max(self.prediction))
+
+
+@dataclasses.dataclass
+class Result:
+    """What we learn about one image, step by step."""
+    image: str  # its path, as given
+    img: np.ndarray = None  # the picture as read (shrunk), kept only to plot it
+    shrunk: float = 1.0  # how much img was shrunk, to draw the digits' boxes on it
+    writing: preprocessing.Writing = None  # the ways its ink may split into digits
+    digits: list = None  # the Digits read, left to right
+    error: str = None  # why the file could not be read
+    reason: str = None  # why no digit was found in it
+    steps: preprocessing.Steps = None  # the picture after each stage, with --steps
+
+    @property
+    def number(self):
+        return "".join(str(d.digit) for d in self.digits) if self.digits else None
+
+    @property
+    def least_sure(self):
+        return min(d.confidence for d in self.digits)
 
 
 # ## Load the model
@@ -100,7 +119,7 @@ def find_images(paths):
 
 
 def read(result, method, keep_picture, steps=False):
-    """Read one image and prepare the network's input; a bad file is noted,
+    """Read one image and prepare the network's inputs; a bad file is noted,
     never raised, so the other images are still answered."""
     try:
         img = preprocessing.read_image(result.image)
@@ -108,16 +127,24 @@ def read(result, method, keep_picture, steps=False):
         result.error = f"cannot read image: {error}"
         return
     if keep_picture:
-        result.img, _ = preprocessing.resize_longest(img, 1, PREVIEW_SIZE)
+        result.img, result.shrunk = preprocessing.resize_longest(img, 1, PREVIEW_SIZE)
+    prepare(result, img, method, steps)
+
+
+def prepare(result, img, method, steps=False):
+    """Turn the picture into 28x28 inputs: one per digit, or, for a number
+    whose digits touch, one per way of splitting it (the network chooses)."""
     try:
-        prepared = preprocessing.to_input(img, method, steps=steps)
+        if method == "tutorial":
+            h, w = img.shape
+            x = preprocessing.tutorial(img)
+            result.writing = preprocessing.Writing(1, [preprocessing.Candidate(0, 0, x, (0, 0, w, h))])
+        else:
+            result.writing = preprocessing.read_number(img, steps=steps)
+            result.steps = result.writing.steps
     except NoDigitFound as error:
         result.reason = str(error)
         result.steps = getattr(error, "steps", None)  # how far it got
-        return
-    if steps:
-        result.steps, prepared = prepared, prepared.input
-    result.x = prepared
 
 
 # ## Predict
@@ -129,29 +156,66 @@ def predict(model, inputs):
     return np.asarray(model.predict_on_batch(batch))
 
 
+def choose(result, prediction):
+    """The digits the picture shows: of the ways its ink may split into
+    digits, the one whose digits the network is surest of."""
+    chosen = preprocessing.best_reading(result.writing, prediction)
+    result.digits = [Digit(result.writing.candidates[i].x, result.writing.candidates[i].box,
+                           prediction[i]) for i in chosen]
+
+
+def read_results(model, results):
+    """Predict every candidate digit of every picture in one call to the
+    model, then choose each picture's digits."""
+    ready = [r for r in results if r.writing is not None]
+    inputs = [c.x for r in ready for c in r.writing.candidates]
+    if not inputs:
+        return
+    prediction = predict(model, inputs)
+    start = 0
+    for r in ready:
+        count = len(r.writing.candidates)
+        choose(r, prediction[start:start + count])
+        start += count
+
+
 def describe(result):
     """One line of text for one image."""
     if result.error:
         return result.error
     if result.reason:
         return result.reason
-    return f"The number is probably a {result.digit} ({result.confidence:.1%} sure)"
+    if len(result.digits) == 1:
+        digit = result.digits[0]
+        return f"The number is probably a {digit.digit} ({digit.confidence:.1%} sure)"
+    return f"The number is probably {result.number} (least sure digit: {result.least_sure:.0%})"
 
 
 def as_json(result):
-    """One JSON object for one image."""
+    """One JSON object for one image: "digit" for a single digit, and for
+    every picture the number and each digit with its box in the picture."""
     if result.error:
         return {"image": result.image, "error": result.error}
     if result.reason:
-        return {"image": result.image, "digit": None, "reason": result.reason}
-    return {"image": result.image, "digit": result.digit,
-            "confidence": round(result.confidence, 4),
-            "probabilities": [round(float(p), 4) for p in result.prediction]}
+        return {"image": result.image, "digit": None, "number": None, "digits": [],
+                "reason": result.reason}
+    answer = {"image": result.image}
+    if len(result.digits) == 1:
+        only = result.digits[0]
+        answer.update(digit=only.digit, confidence=round(only.confidence, 4),
+                      probabilities=[round(float(p), 4) for p in only.prediction])
+    answer["number"] = result.number
+    answer["digits"] = [{"digit": d.digit, "confidence": round(d.confidence, 4),
+                         "box": [int(v) for v in d.box],
+                         "probabilities": [round(float(p), 4) for p in d.prediction]}
+                        for d in result.digits]
+    return answer
 
 
 # ## Show the picture
 def plot(results):
-    """Show each image, the 28x28 input the network saw, and its probabilities.
+    """Show each image with a box round each digit read, the 28x28 inputs
+    the network saw, and their probabilities.
 
     Without a display the figures are saved as PNG files beside the images.
     """
@@ -163,23 +227,7 @@ def plot(results):
     interactive = matplotlib.get_backend().lower() in backend_registry.list_builtin(
         BackendFilter.INTERACTIVE)
     for r in shown:
-        fig, (ax_img, ax_input, ax_bars) = figure(plt, r.steps)
-        fig.suptitle(f"{os.path.basename(r.image)}: {describe(r)}")
-        ax_img.imshow(r.img, cmap="gray", vmin=0, vmax=255)
-        ax_img.set_title("image as read")
-        if r.x is not None:
-            ax_input.imshow(r.x, cmap="gray", vmin=0, vmax=1)
-        ax_input.set_title("28x28 input the network saw")
-        if r.prediction is not None:
-            ax_bars.bar(range(10), r.prediction, color="tab:blue")
-            ax_bars.bar(r.digit, r.confidence, color="tab:orange")
-        ax_bars.set(xticks=range(10), ylim=(0, 1), title="probability of each digit")
-        for ax in (ax_img, ax_input):
-            ax.set_xticks([])
-            ax.set_yticks([])
-        if r.steps is not None:
-            draw_steps(fig, r.steps)
-        fig.tight_layout()
+        fig = draw_reading(plt, r)
         if not interactive:
             figure_path = os.path.splitext(r.image)[0] + FIGURE_SUFFIX
             try:
@@ -195,18 +243,65 @@ def plot(results):
         plt.show()
 
 
-def figure(plt, steps):
-    """A figure of three panels (the picture, the input, the probabilities),
-    and a strip of the preprocessing stages under them when asked for."""
-    if steps is None:
-        fig, axes = plt.subplots(1, 3, figsize=(10, 3.4))
-        return fig, axes
-    fig = plt.figure(figsize=(12, 5.6))
-    grid = fig.add_gridspec(2, len(STAGES), height_ratios=(1.6, 1))
-    thirds = np.linspace(0, len(STAGES), 4).round().astype(int)
-    axes = [fig.add_subplot(grid[0, a:b]) for a, b in zip(thirds[:-1], thirds[1:])]
-    fig.steps_axes = [fig.add_subplot(grid[1, n]) for n in range(len(STAGES))]
-    return fig, axes
+def draw_reading(plt, r):
+    """One figure: the picture as read with each digit's box and reading;
+    each digit's 28x28 input and its ten probabilities (under the picture
+    for a number, beside it for one digit); with --steps, the stages."""
+    digits = r.digits or []
+    many = len(digits) > 1
+    rows = ([2.2, 1, 0.9] if many else [1.6]) + ([1] if r.steps is not None else [])
+    width = 12 if r.steps is not None else max(10, 1.3 * len(digits))
+    fig = plt.figure(figsize=(width, 2.2 * sum(rows)))
+    grid = fig.add_gridspec(len(rows), 1, height_ratios=rows)
+    fig.suptitle(f"{os.path.basename(r.image)}: {describe(r)}")
+    if many:
+        ax_img = fig.add_subplot(grid[0])
+        inputs, bars = grid[1].subgridspec(1, len(digits)), grid[2].subgridspec(1, len(digits))
+        for n, d in enumerate(digits):
+            draw_input(fig.add_subplot(inputs[n]), d.x, str(d.digit))
+            draw_bars(fig.add_subplot(bars[n]), d, small=True)
+    else:
+        ax_img, ax_input, ax_bars = (fig.add_subplot(cell) for cell in grid[0].subgridspec(1, 3))
+        draw_input(ax_input, digits[0].x if digits else None, "28x28 input the network saw")
+        draw_bars(ax_bars, digits[0] if digits else None, small=False)
+    ax_img.imshow(r.img, cmap="gray", vmin=0, vmax=255)
+    ax_img.set_title("image as read")
+    ax_img.set_xticks([])
+    ax_img.set_yticks([])
+    for d in digits:  # each digit's box, and what was read there
+        x, y, w, h = (v * r.shrunk for v in d.box)
+        ax_img.add_patch(plt.Rectangle((x - 0.5, y - 0.5), w, h, fill=False, color="tab:orange",
+                                       linewidth=1.5))
+        if many:
+            ax_img.text(x + w / 2, y - 2, str(d.digit), color="tab:orange", ha="center",
+                        va="bottom", fontsize=12, fontweight="bold")
+    if r.steps is not None:
+        strip = grid[len(rows) - 1].subgridspec(1, len(STAGES))
+        draw_steps([fig.add_subplot(strip[n]) for n in range(len(STAGES))], r.steps)
+    fig.tight_layout()
+    return fig
+
+
+def draw_input(ax, x, title):
+    """A 28x28 input as the network saw it."""
+    if x is not None:
+        ax.imshow(x, cmap="gray", vmin=0, vmax=1)
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def draw_bars(ax, d, small):
+    """A digit's ten probabilities, the one read in orange."""
+    if d is not None:
+        ax.bar(range(10), d.prediction, color="tab:blue")
+        ax.bar(d.digit, d.confidence, color="tab:orange")
+    ax.set(xticks=range(10), ylim=(0, 1))
+    if small:
+        ax.tick_params(labelsize=6)
+        ax.set_yticks([])
+    else:
+        ax.set_title("probability of each digit")
 
 
 # What each stage's picture shows: grey levels (0 to 255), ink (0 to 1), or
@@ -216,10 +311,10 @@ STAGES = {"as read": (0, 255), "ground evened out": (0, 255), "ink": (0, None),
           "28x28 input": (0, 1)}
 
 
-def draw_steps(fig, steps):
+def draw_steps(axes, steps):
     """The picture after each stage of preprocessing, left to right, titled
     with the stage's name as in the README and preprocessing/pipeline.py."""
-    for ax, (name, (low, high)) in zip(fig.steps_axes, STAGES.items()):
+    for ax, (name, (low, high)) in zip(axes, STAGES.items()):
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(name, fontsize=9)
@@ -273,11 +368,7 @@ def main(argv=None):
             read(result, args.preprocess, keep_picture=shown, steps=shown and args.steps)
 
     # Predict every digit in one batch: one call to the model, not one per image.
-    ready = [r for r in results if r.x is not None]
-    if ready:
-        prediction = predict(model, [r.x for r in ready])
-        for r, probabilities in zip(ready, prediction):
-            r.prediction = probabilities
+    read_results(model, results)
 
     # Say what each image shows, in the order given: text for people, or JSON lines.
     for r in results:

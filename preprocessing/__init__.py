@@ -13,7 +13,9 @@ it does and why):
     strokes    the digit's strokes, not specks, margins or thumbs
     crop       the digit cut out at full resolution and cleaned
     form       MNIST's form: stroke width, slant, 20x20 box, centre of mass
-    pipeline   mnist(): the stages one after another
+    forms      a printed box or a comb of boxes found and taken out
+    segment    a number's ink split into digits, in reading order
+    pipeline   mnist(), read_number(): the stages one after another
 
 MNIST digits are bright ink (1.0) on a black background (0.0), 28x28 pixels.
 `mnist()` does to any reasonable picture of a digit what was done to them;
@@ -32,7 +34,9 @@ from .strokes import Search, find_digit, select_strokes
 from .crop import DIGIT_SIZE, Cut, cut_out
 from .form import (BOX, CENTRE, MAX_SHEAR, SIDE, UNSLANT, centre, fit_box, fix_stroke_width,
                    straighten, tutorial)
-from .pipeline import METHODS, Steps, check_grey, mnist, to_input
+from .forms import Form, find_form
+from .segment import Candidate, Writing, best_reading
+from .pipeline import METHODS, Steps, check_grey, mnist, read_number, to_input
 
 __all__ = [
     # errors
@@ -51,8 +55,10 @@ __all__ = [
     # the crop and the MNIST form
     "Cut", "cut_out", "DIGIT_SIZE", "fix_stroke_width", "straighten", "fit_box", "centre",
     "BOX", "SIDE", "CENTRE", "UNSLANT", "MAX_SHEAR", "tutorial",
+    # forms and whole numbers
+    "Form", "find_form", "Candidate", "Writing", "best_reading",
     # the pipeline
-    "METHODS", "Steps", "mnist", "to_input", "check_grey",
+    "METHODS", "Steps", "mnist", "read_number", "to_input", "check_grey",
     # measures and sizes the stages share
     "resize_longest", "noise_level", "robust_sigma", "stroke_width", "WORK_SIZE", "MIN_WORK_SIZE",
 ]

@@ -390,12 +390,19 @@ def _paint_over(work, small, hidden):
     return np.where(hidden, level, work), hidden
 
 
+class Framed(NamedTuple):
+    """A picture without its frame, and where it lies in the picture with it."""
+    img: np.ndarray
+    top: int
+    left: int
+
+
 def cut_frame(img, work, scale):
     """The picture without the frame that find_frame sees in `work`, its
-    working copy at `scale` (img itself if there is none)."""
+    working copy at `scale`, and the frame's width above and to the left."""
     frame = find_frame(work)
     if frame is None:
-        return img
+        return Framed(img, 0, 0)
     h, w = img.shape
     top, bottom, left, right = (int(np.ceil(k / scale)) for k in frame)
-    return img[top:h - bottom, left:w - right]
+    return Framed(img[top:h - bottom, left:w - right], top, left)

@@ -11,13 +11,16 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ._shared import MIN_WORK_SIZE, WORK_SIZE, NoDigitFound, bounding_box, resize_longest, straight_line
+from ._shared import (MIN_WORK_SIZE, WORK_SIZE, NoDigitFound, bounding_box, components_with_stats,
+                      resize_longest, straight_line)
 from .colour import ink_is_dark, to_8bit, to_grey
 from .crop import cut_out
 from .form import FINE, centre, fit_box, fix_stroke_width, straighten, tutorial
 from .ground import Ground, cut_frame, find_ground, relight, runs_along
-from .ink import quieten
-from .strokes import find_digit
+from .forms import find_form
+from .ink import Page, quieten, threshold_ink
+from .segment import Atom, Candidate, Writing, candidates, digit_input, writing_pieces
+from .strokes import Search, find_digit
 
 METHODS = ("mnist", "tutorial")
 
@@ -50,7 +53,21 @@ def mnist(img, steps=False):
     return seen if steps else x
 
 
-def _mnist(img, seen):
+@dataclass
+class _Found:
+    """What stages 1 to 3 found: the picture (frame cut off) and where it
+    lies in the one given, the working copy's scale, the ground, the page
+    and the search for the digit."""
+    img: np.ndarray
+    offset: tuple
+    scale: float
+    ground: Ground
+    page: Page
+    search: Search
+    box: tuple = None  # the digit cut out, (x, y, w, h) in the picture given
+
+
+def _find(img, seen):
     # 1. Read: one grey channel, big enough to hold a digit.
     img = check_grey(img)
     seen["as read"] = img
@@ -63,7 +80,7 @@ def _mnist(img, seen):
     # 2. The ground: a frame cut off, a table painted over, a shadow lit up,
     # the ink turned dark on light, a noisy photo smoothed. The search runs
     # on a working copy of modest size.
-    img = cut_frame(img, *resize_longest(img, MIN_WORK_SIZE, WORK_SIZE))
+    img, top, left = cut_frame(img, *resize_longest(img, MIN_WORK_SIZE, WORK_SIZE))
     work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
     ground = find_ground(work)
     page = quieten(ground.picture if ground.dark_ink else 255 - ground.picture)
@@ -80,10 +97,17 @@ def _mnist(img, seen):
         page = quieten(work if ground.dark_ink else 255 - work)
         search = find_digit(page.picture)
     seen["ink"], seen["lines removed"] = search.ink, search.without_lines
+    return _Found(img, (left, top), scale, ground, page, search)
 
+
+def _mnist(img, seen):
+    return _form(_find(img, seen), seen)
+
+
+def _form(found, seen):
     # 4. The crop at full resolution, then the MNIST form: stroke width,
     # half the slant away, a 20x20 box, the centre of mass at the centre.
-    cut = cut_out(img, scale, ground, page, search)
+    cut = cut_out(found.img, found.scale, found.ground, found.page, found.search)
     seen["digit cut out"] = cut.digit
     if lies_flat(cut.digit > 0.5):
         raise NoDigitFound("no digit found: only a straight line lying flat (a ruled line?)")
@@ -94,7 +118,89 @@ def _mnist(img, seen):
                                    interpolation=cv2.INTER_AREA)
     x = centre(box)
     seen["28x28 input"] = x
+    top, bottom, left, right = cut.box
+    found.box = (left + found.offset[0], top + found.offset[1], right - left, bottom - top)
     return x
+
+
+# Whole numbers -----------------------------------------------------------------
+
+def read_number(img, steps=False):
+    """Every way the picture's writing may split into digits: a Writing
+    whose candidates the network's answers choose from (best_reading).
+
+    A single digit is read as mnist() reads it; a printed box or a comb of
+    boxes gives one digit a cell, empty cells skipped. Raises NoDigitFound
+    as mnist() does.
+    """
+    seen = Steps()
+    try:
+        writing = _read_number(img, seen.images)
+    except NoDigitFound as error:
+        error.steps = seen
+        raise
+    writing.steps = seen if steps else None
+    return writing
+
+
+def _read_number(img, seen):
+    found = _find(img, seen)
+    search, scale = found.search, found.scale
+    mask = threshold_ink(search.without_lines, search.noise)
+    left, top = found.offset
+
+    def to_picture(box):  # a box in the working copy, in the picture's pixels
+        x, y, w, h = box
+        return (int(x / scale) + left, int(y / scale) + top,
+                max(1, round(w / scale)), max(1, round(h / scale)))
+
+    form = find_form(mask | search.found, search.stroke)
+    if form is not None:
+        # A printed box or comb: one digit a cell, its lines taken out.
+        return _in_cells(form, mask & ~form.lines, search.without_lines, to_picture)
+    atoms, height = writing_pieces(mask | search.found, search.without_lines, search.found)
+    single = Writing(1, [Candidate(0, 0, None, None)])
+    if len(atoms) <= 1:
+        # One digit: read exactly as mnist() reads it.
+        single.candidates[0].x = _form(found, seen)
+        single.candidates[0].box = found.box
+        return single
+    writing = Writing(len(atoms), candidates(atoms, search.without_lines, height, to_picture))
+    try:
+        # The whole writing as one digit, as mnist() reads it, in case the
+        # network is surest of that (one wide digit cut in two).
+        x = _form(found, seen)
+        writing.candidates.append(Candidate(0, len(atoms) - 1, x, found.box, _ONE_WIDE))
+    except NoDigitFound:
+        pass
+    return writing
+
+
+_ONE_WIDE = -1.0  # the log-prior of reading several atoms as one digit cut out whole
+
+
+def _in_cells(form, mask, ink, to_picture):
+    """One candidate digit for each cell of a form holding ink."""
+    digits = []
+    n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
+    centres = stats[:, :2] + stats[:, 2:4] / 2
+    for cx, cy, cw, ch in form.cells:
+        inside = ((centres[:, 0] >= cx) & (centres[:, 0] < cx + cw) & (centres[:, 1] >= cy)
+                  & (centres[:, 1] < cy + ch) & (np.maximum(stats[:, 2], stats[:, 3]) >= 0.15 * min(cw, ch)))
+        inside[0] = False
+        if not inside.any():
+            continue  # an empty box
+        x0, y0 = stats[inside, 0].min(), stats[inside, 1].min()
+        x1, y1 = (stats[inside, 0] + stats[inside, 2]).max(), (stats[inside, 1] + stats[inside, 3]).max()
+        local = np.isin(labels[y0:y1, x0:x1], np.flatnonzero(inside))
+        try:
+            x, box = digit_input([Atom(local, (x0, y0, x1 - x0, y1 - y0))], ink)
+        except NoDigitFound:
+            continue
+        digits.append(Candidate(len(digits), len(digits), x, to_picture(box)))
+    if not digits:
+        raise NoDigitFound("no digit found: the boxes are empty")
+    return Writing(len(digits), digits)
 
 
 def lies_flat(mask):

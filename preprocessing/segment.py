@@ -1,0 +1,248 @@
+"""Segmentation: a number's ink split into digits, in reading order.
+
+From the ink the earlier stages found, the pieces of writing along the
+digit's line are gathered (however wide the gaps between digits), and the
+pieces of one digit are grouped (a 5's detached hat, a 4's open top, a
+broken pencil stroke); specks and a full stop make no digit. A group far
+wider than a digit is tall holds digits that touch or overlap: it is cut
+where its ink is thinnest, into "atoms". Each run of one to three atoms
+along the writing's baseline (which may be tilted, or wander) is a
+candidate digit; the network's confidence then chooses the runs (the
+classic segmentation by recognition: `best_reading`), so a cut through a 0
+is undone and a joined pair of digits is cut.
+"""
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import cv2
+import numpy as np
+
+from ._shared import NoDigitFound, components_with_stats, straight_line, stroke_width
+from .form import centre, fit_box, fix_stroke_width, straighten
+
+RUN = 3  # the most atoms one digit may be made of
+WIDEST = 1.3  # a digit is at most this wide, relative to the writing's height
+INPUT_SIZE = 80  # a candidate's longest side while it is given MNIST's form
+
+
+class Atom(NamedTuple):
+    """The smallest piece of writing: its ink mask inside its box (x, y, w, h)
+    in the working copy."""
+    mask: np.ndarray
+    box: tuple
+
+
+@dataclass
+class Candidate:
+    """Atoms first..last (inclusive) read as one digit: its 28x28 input,
+    its box (x, y, w, h) in the original picture's pixels, and the log of
+    how likely a digit of its shape is, before the network is asked."""
+    first: int
+    last: int
+    x: np.ndarray
+    box: tuple
+    prior: float = 0.0
+
+
+@dataclass
+class Writing:
+    """Every way the writing may split into digits: `atoms` atoms in
+    reading order, and the candidate digits made of runs of them."""
+    atoms: int
+    candidates: list
+    steps: object = None  # the Steps, when asked for
+
+
+# Pieces of writing ------------------------------------------------------------
+
+def writing_pieces(mask, ink, found):
+    """The atoms of the writing that holds `found` (the strokes the search
+    for a digit chose), in reading order, and the writing's height.
+
+    mask: all the ink in the working copy; ink: its ink map.
+    """
+    n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
+    x, y, w, h, area = (stats[:, i] for i in range(5))
+    seeds = np.zeros(n, bool)
+    seeds[np.unique(labels[found & mask])] = True
+    seeds[0] = False
+    if not seeds.any():
+        return [], 0.0
+    darkness = np.bincount(labels.ravel(), weights=np.square(ink).ravel(), minlength=n) / np.maximum(area, 1)
+    tall = h[seeds] >= 0.5 * h[seeds].max()
+    height = float(np.median(h[seeds][tall]))
+    touches = (x == 0) | (y == 0) | (x + w == mask.shape[1]) | (y + h == mask.shape[0])
+    usable = ((np.maximum(w, h) >= 0.2 * height) & (darkness >= 0.3 * np.median(darkness[seeds]))
+              & (h <= 2 * height) & ~touches)
+    usable[0] = False
+    for label in np.flatnonzero(usable & ~seeds & (np.maximum(w, h) > 1.5 * height)):
+        piece = labels[y[label]:y[label] + h[label], x[label]:x[label] + w[label]] == label
+        usable[label] = not straight_line(piece)  # a pen or a margin beside the number
+    # Along the line: a piece joins the writing if it lies level with a piece
+    # of it (overlapping in height) and no further than twice the height away.
+    writing = seeds.copy()
+    for _ in range(n):
+        grown = False
+        for label in np.flatnonzero(usable & ~writing):
+            near = writing.copy()
+            near &= (np.minimum(y + h, y[label] + h[label]) - np.maximum(y, y[label])
+                     >= 0.3 * np.minimum(h, h[label]))
+            gap = np.maximum(x - (x[label] + w[label]), x[label] - (x + w))
+            if (near & (gap <= 2 * height)).any():
+                writing[label] = grown = True
+        if not grown:
+            break
+    groups = _group(np.flatnonzero(writing), x, y, w, h, height)
+    atoms = []
+    for group in groups:
+        gx0, gy0 = x[group].min(), y[group].min()
+        gx1, gy1 = (x + w)[group].max(), (y + h)[group].max()
+        local = np.isin(labels[gy0:gy1, gx0:gx1], group)
+        atoms += _cut_wide(local, (gx0, gy0), height)
+    return _in_reading_order(atoms), height
+
+
+def _group(labels, x, y, w, h, height):
+    """Pieces of one digit grouped: those overlapping across by half the
+    narrower's width, and small pieces (under half the height) with the
+    group nearest them; specks far from any group are dropped."""
+    big = [[label] for label in labels if h[label] >= 0.45 * height]
+    small = [label for label in labels if h[label] < 0.45 * height]
+    big.sort(key=lambda group: x[group[0]])
+    groups = []
+    for group in big:
+        label = group[0]
+        if groups:
+            last = groups[-1]
+            lx0, lx1 = x[last].min(), (x + w)[last].max()
+            overlap = min(lx1, x[label] + w[label]) - max(lx0, x[label])
+            if overlap >= 0.5 * min(lx1 - lx0, w[label]):
+                last.append(label)
+                continue
+        groups.append(group)
+    for label in small:
+        best, distance = None, 0.35 * height  # a 5's hat or a dot: close to its digit
+        for group in groups:
+            gx0, gx1 = x[group].min(), (x + w)[group].max()
+            gap = max(gx0 - (x[label] + w[label]), x[label] - gx1, 0)
+            overlap = min(gx1, x[label] + w[label]) - max(gx0, x[label])
+            gap = gap - max(overlap, 0)  # overlapping across: closer still
+            if gap < distance:
+                best, distance = group, gap
+        if best is not None and w[label] >= 0.25 * height:
+            best.append(label)  # (a full stop is small both ways: no part of a digit)
+    return groups
+
+
+def _cut_wide(local, corner, height):
+    """A group as atoms: itself, or, if far wider than a digit is, pieces
+    cut where its ink is thinnest (digits that touch or overlap)."""
+    gh, gw = local.shape
+    if gw <= 0.9 * height:
+        return [Atom(local, (corner[0], corner[1], gw, gh))]
+    # The ink's thickness in each column, smoothed a little: the thinnest
+    # columns, at least a quarter of the height from the ends and from each
+    # other, are the cuts, as many as the width allows.
+    profile = np.convolve(local.sum(axis=0).astype(np.float32), np.ones(3) / 3, "same")
+    least = max(2, int(0.25 * height))
+    order = np.argsort(profile[least:gw - least], kind="stable") + least
+    wanted = int(np.ceil(gw / (0.55 * height))) - 1
+    cuts = []
+    for column in order:
+        if len(cuts) >= wanted:
+            break
+        if all(abs(column - c) >= 0.3 * height for c in cuts):
+            cuts.append(int(column))
+    atoms = []
+    for a, b in zip([0] + sorted(cuts), sorted(cuts) + [gw]):
+        part = local[:, a:b]
+        rows = np.flatnonzero(part.any(axis=1))
+        if rows.size:
+            atoms.append(Atom(part[rows[0]:rows[-1] + 1], (corner[0] + a, corner[1] + rows[0], b - a,
+                                                          rows[-1] + 1 - rows[0])))
+    return atoms
+
+
+def _in_reading_order(atoms):
+    """Atoms along the writing's baseline, left to right: by their place
+    along the line fitted through their lower ends (a line written uphill,
+    or photographed turned)."""
+    if len(atoms) < 3:
+        return sorted(atoms, key=lambda atom: atom.box[0] + atom.box[2] / 2)
+    points = np.float32([(ax + aw / 2, ay + ah) for _, (ax, ay, aw, ah) in atoms])
+    vx, vy, _, _ = cv2.fitLine(points, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    if vx < 0:
+        vx, vy = -vx, -vy
+    along = points @ np.float32([vx, vy])
+    return [atoms[i] for i in np.argsort(along, kind="stable")]
+
+
+# Candidate digits ---------------------------------------------------------------
+
+def candidates(atoms, ink, height, to_picture):
+    """Every run of one to RUN atoms narrow enough to be one digit, as a
+    Candidate with its MNIST-form input. to_picture maps a box in the
+    working copy to the original picture's pixels."""
+    found = []
+    for first in range(len(atoms)):
+        for last in range(first, min(first + RUN, len(atoms))):
+            run = atoms[first:last + 1]
+            x0 = min(a.box[0] for a in run)
+            x1 = max(a.box[0] + a.box[2] for a in run)
+            if last > first and x1 - x0 > WIDEST * height:
+                break
+            try:
+                x, box = digit_input(run, ink)
+            except NoDigitFound:
+                continue
+            prior = -1.0 if x1 - x0 > WIDEST * height else 0.0
+            found.append(Candidate(first, last, x, to_picture(box), prior))
+    return found
+
+
+def digit_input(run, ink):
+    """The 28x28 input of the atoms in `run` read as one digit, and their box."""
+    x0 = min(a.box[0] for a in run)
+    y0 = min(a.box[1] for a in run)
+    x1 = max(a.box[0] + a.box[2] for a in run)
+    y1 = max(a.box[1] + a.box[3] for a in run)
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for atom, (ax, ay, aw, ah) in run:
+        mask[ay - y0:ay - y0 + ah, ax - x0:ax - x0 + aw] |= atom.astype(np.uint8)
+    if not mask.any():
+        raise NoDigitFound("no digit found: only specks, no strokes")
+    # The ink's grey levels as cut_out stretches them, with the anti-aliased
+    # rim just outside the mask (not a neighbour's strokes).
+    region = ink[y0:y1, x0:x1]
+    level = max(float(np.percentile(region[mask > 0], 90)), 1e-6)
+    rim = cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0
+    digit = np.where(rim, np.clip((region / level - 0.2) / 0.6, 0, 1), 0).astype(np.float32)
+    zoom = INPUT_SIZE / max(digit.shape)
+    size = (max(1, round(digit.shape[1] * zoom)), max(1, round(digit.shape[0] * zoom)))
+    digit = cv2.resize(digit, size, interpolation=cv2.INTER_AREA if zoom < 1 else cv2.INTER_LINEAR)
+    digit = fix_stroke_width(digit, stroke_width(digit > 0.5))
+    return centre(fit_box(straighten(digit))), (x0, y0, x1 - x0, y1 - y0)
+
+
+def best_reading(writing, probabilities):
+    """The candidates that read the writing best, in order: the split of
+    its atoms into runs whose digits the network is surest of (the sum of
+    the logs of each digit's top probability, and of its shape's prior),
+    found by dynamic programming. probabilities: one row per candidate."""
+    score = np.full(writing.atoms + 1, -np.inf)
+    score[0] = 0.0
+    came = [None] * (writing.atoms + 1)
+    ends = sorted(range(len(writing.candidates)), key=lambda i: writing.candidates[i].last)
+    for i in ends:
+        c = writing.candidates[i]
+        total = score[c.first] + np.log(max(float(np.max(probabilities[i])), 1e-9)) + c.prior
+        if total > score[c.last + 1]:
+            score[c.last + 1], came[c.last + 1] = total, i
+    if came[writing.atoms] is None:
+        return []
+    chosen, at = [], writing.atoms
+    while at > 0:
+        i = came[at]
+        chosen.append(i)
+        at = writing.candidates[i].first
+    return chosen[::-1]
