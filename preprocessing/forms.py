@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-SQUARE = np.tan(np.radians(12))  # a form's lines are within 12 degrees of level or upright
+SQUARE = np.tan(np.radians(12))  # a form's lines are within 12 degrees of level or upright...
+SQUARE_TO_BASE = np.tan(np.radians(4))  # ...and its uprights within 4 degrees of square to its base
 
 
 @dataclass
@@ -28,8 +29,9 @@ def find_form(mask, stroke):
     """The printed box or comb in an ink mask (the strokes `stroke` pixels
     wide), or None."""
     h, w = mask.shape
-    found = cv2.HoughLinesP(mask.astype(np.uint8) * 255, 1, np.pi / 180, threshold=20,
-                            minLineLength=max(12, max(h, w) // 40),
+    # Short pieces too: a comb's teeth may be a third of a cell high.
+    found = cv2.HoughLinesP(mask.astype(np.uint8) * 255, 1, np.pi / 180, threshold=10,
+                            minLineLength=max(8, max(h, w) // 80),
                             maxLineGap=max(2, round(stroke / 2)))
     if found is None:
         return None
@@ -37,13 +39,33 @@ def find_form(mask, stroke):
     dx, dy = segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1]
     levels = [_Line(s) for s in segments[np.abs(dy) <= SQUARE * np.abs(dx)]]
     uprights = segments[np.abs(dx) <= SQUARE * np.abs(dy)]
-    reach = max(3.0, 1.5 * stroke)  # how far apart two pieces of one printed line may lie
-    lines = _joined(levels, reach)
+    lines = _joined(levels, max(3.0, 1.5 * stroke))
     for base in lines:
+        # How far apart two pieces of one printed line may lie: its own
+        # thickness, and a little more.
+        reach = max(3.0, 1.5 * _thickness(mask, base))
         form = _form_on(base, lines, uprights, reach, mask.shape)
         if form is not None:
             return form
     return None
+
+
+def _thickness(mask, line):
+    """A level line's thickness in pixels: the median run of ink across it."""
+    h = mask.shape[0]
+    runs = []
+    for x in np.linspace(line.x0, line.x1, 17)[1:-1].astype(int):
+        y = int(round(line.y(x)))
+        if not 0 <= y < h or not mask[y, x]:
+            continue
+        column = mask[:, x]
+        top, bottom = y, y
+        while top > 0 and column[top - 1]:
+            top -= 1
+        while bottom < h - 1 and column[bottom + 1]:
+            bottom += 1
+        runs.append(bottom - top + 1)
+    return float(np.median(runs)) if runs else 3.0
 
 
 class _Line:
@@ -91,56 +113,89 @@ def _form_on(base, lines, uprights, reach, shape):
     length = base.length
     if length < 30:
         return None
-    # Upright lines standing on the base (their lower end on it), inside its span.
-    teeth = []
+    # Upright lines standing on the base (their lower end on it), square to
+    # it (a printed line, not a pen's stroke; a short piece of a thick line
+    # may lean across its width), inside its span.
+    found = []
     for segment in uprights:
-        ux0, uy0, ux1, uy1 = segment
-        low, high, x = max(uy0, uy1), min(uy0, uy1), (ux0 + ux1) / 2
-        if (abs(low - base.y(x)) <= 2 * reach and base.x0 - reach <= x <= base.x1 + reach
-                and base.y(x) - high >= 0.15 * length / 8):
-            teeth.append((x, high, segment))
-    teeth.sort(key=lambda tooth: tooth[0])
-    xs, tops, pieces = [], [], []
-    for x, top, segment in teeth:  # pieces of one upright: the same x
-        if xs and x - xs[-1] <= reach:
-            tops[-1] = min(tops[-1], top)
-            pieces[-1].append(segment)
+        ux0, uy0, ux1, uy1 = segment if segment[1] >= segment[3] else segment[[2, 3, 0, 1]]
+        lean = (ux1 - ux0) / min(uy1 - uy0, -1.0)  # across per pixel up
+        x = ux0 + lean * (uy0 - base.y(ux0))  # where it meets the base
+        if (abs(uy0 - base.y(x)) <= 2 * reach and base.x0 - reach <= x <= base.x1 + reach
+                and abs(lean + base.slope) <= SQUARE_TO_BASE + reach / (uy0 - uy1 + 1)
+                and base.y(x) - uy1 >= length / 60):
+            found.append(_Upright(x, uy1, [segment]))
+    uprights = []
+    for upright in sorted(found, key=lambda u: u.x):  # pieces of one upright: the same x
+        if uprights and upright.x - uprights[-1].x <= reach:
+            uprights[-1].top = min(uprights[-1].top, upright.top)
+            uprights[-1].pieces += upright.pieces
         else:
-            xs.append(x)
-            tops.append(top)
-            pieces.append([segment])
-    if len(xs) < 2 or xs[0] - base.x0 > 0.1 * length + reach or base.x1 - xs[-1] > 0.1 * length + reach:
+            uprights.append(upright)
+    if (len(uprights) < 2 or uprights[0].x - base.x0 > 0.1 * length + reach
+            or base.x1 - uprights[-1].x > 0.1 * length + reach):
         return None  # no upright at each end: not a box
-    # The uprights at both ends stand as high as the box; a cell is about
-    # as high as it is wide (a comb's may be wider).
-    height = base.y(xs[0]) - min(tops[0], tops[-1])
-    cell = float(np.median(np.diff(xs)))
-    if height < 0.3 * cell or height > 3 * cell:
+    first, last = uprights[0], uprights[-1]
+    height = base.y(first.x) - min(first.top, last.top)
+    if height < 0.1 * length or height < 8 * reach / 1.5:
         return None
-    # A comb's teeth stand at regular spacing; a stroke of a digit standing
-    # on the base line does not fit it, and is left to the digit.
-    keep = [0]
-    for n in range(1, len(xs)):
-        if xs[n] - xs[keep[-1]] >= 0.6 * cell:
-            keep.append(n)
-        elif n == len(xs) - 1:
-            keep[-1] = n  # the end upright, not a stray one just before it
-    xs, tops = [xs[n] for n in keep], [tops[n] for n in keep]
-    pieces = [segment for n in keep for segment in pieces[n]]
-    # A top line over the whole span makes it a row of boxes; without one, a comb.
+    # A top line over the whole span makes a row of boxes, whose inner sides
+    # stand as high as the ends; without one, a comb, whose teeth between
+    # cells stand as high as each other, at regular spacing. An upright that
+    # does neither is a stroke of a digit written on the line.
     top = [line for line in lines if line is not base and line.length >= 0.8 * length
-           and abs(line.y(xs[0]) - (base.y(xs[0]) - height)) <= 2 * reach]
+           and abs(line.y(first.x) - (base.y(first.x) - height)) <= 2 * reach]
+    inner = uprights[1:-1]
+    if top:
+        inner = [u for u in inner if base.y(u.x) - u.top >= 0.85 * height]
+    elif inner:
+        tall = np.median([base.y(u.x) - u.top for u in inner])
+        inner = [u for u in inner if abs(base.y(u.x) - u.top - tall) <= 0.3 * tall]
+    xs = _regular(first.x, last.x, [u.x for u in inner], reach)
+    if xs is None or (not top and len(xs) == 2):
+        return None  # a line with a stroke at each end, or uprights at random
+    uprights = [first] + inner + [last]
     cells = []
     for a, b in zip(xs[:-1], xs[1:]):
         bottom = base.y((a + b) / 2)
-        ceiling = top[0].y((a + b) / 2) if top else bottom - 1.2 * height
+        ceiling = top[0].y((a + b) / 2) if top else bottom - 1.2 * max(height, b - a)
         if b - a > 2 * reach:
             cells.append((int(a + reach), int(ceiling + (reach if top else 0)),
                           int(b - a - 2 * reach), int(bottom - ceiling - (2 if top else 1) * reach)))
     if not cells:
         return None
+    # The printed lines: Hough's pieces of them cover their width; a pixel
+    # more each side takes their blurred edges.
     mask = np.zeros(shape, np.uint8)
-    thick = max(3, int(round(2 * reach)))
-    for x0, y0, x1, y1 in base.pieces + pieces + (top[0].pieces if top else []):
-        cv2.line(mask, (int(x0), int(y0)), (int(x1), int(y1)), 1, thick)
+    pieces = base.pieces + [p for u in uprights for p in u.pieces] + (top[0].pieces if top else [])
+    for x0, y0, x1, y1 in pieces:
+        cv2.line(mask, (int(x0), int(y0)), (int(x1), int(y1)), 1, 1)
+    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2)
     return Form(cells, mask > 0)
+
+
+def _regular(first, last, inner, reach):
+    """The cells' sides from `first` to `last`: the regular spacing that most
+    of the inner uprights found stand on (a tooth may be missed, and a
+    digit's stroke may stand on the line too); None if they fit none."""
+    inner = np.asarray(inner, np.float64)
+    best, count = None, 0
+    for cells in range(1, 13):
+        sides = np.linspace(first, last, cells + 1)
+        if cells > 1 and (last - first) / cells < 4 * reach:
+            break
+        near = (np.abs(inner[:, None] - sides[None, 1:-1]) <= max(reach, 0.08 * (last - first) / cells)
+                if len(inner) and cells > 1 else np.zeros((len(inner), cells - 1), bool))
+        hit = int(near.any(axis=0).sum())
+        stray = int((~near.any(axis=1)).sum())
+        # Most of the sides found, few uprights off them.
+        if hit >= 0.6 * (cells - 1) and stray <= max(hit, 1) and hit + 1 > count:
+            best, count = sides, hit + 1
+    return None if best is None else list(best)
+
+
+@dataclass
+class _Upright:
+    x: float  # where it meets the base line
+    top: float  # its upper end
+    pieces: list  # Hough's segments along it
