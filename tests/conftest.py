@@ -1,9 +1,11 @@
-"""Shared fixtures: one real training run, reused by every test that needs a model."""
+"""Shared fixtures: one real training run, reused by every test that needs a model,
+and MNIST's test digits for the preprocessing tests (tests/preprocessing/)."""
 import os
 import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,3 +34,21 @@ def training(tmp_path_factory):
 @pytest.fixture(scope="session")
 def model_path(training):
     return training[1]
+
+
+@pytest.fixture(scope="session")
+def mnist_test():
+    """MNIST's test digits (28x28, white on black) and their labels.
+
+    Here rather than in a tests/preprocessing/conftest.py: that one would
+    take the module name `conftest` from this file, which test_main.py and
+    test_build_model.py import ROOT and run from."""
+    with np.load(os.path.join(ROOT, "mnist.npz")) as data:
+        return data["x_test"], data["y_test"]
+
+
+@pytest.fixture(scope="session")
+def digits(mnist_test):
+    """The first 40 test digits and their labels."""
+    x, y = mnist_test
+    return x[:40], y[:40]

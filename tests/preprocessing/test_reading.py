@@ -1,0 +1,220 @@
+"""preprocessing.reading on real files: what is not an image, odd formats,
+decompression bombs refused, and fuzzed bytes.
+
+No model is needed: these tests check what reaches the network, not what it
+predicts. Every image is a real file written to tmp_path.
+"""
+import struct
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image  # writes what OpenCV cannot: CMYK JPEG, GIF, EXIF
+
+import preprocessing
+from helpers import ROOT, bomb_png, correlation, in_colour, on_paper, write
+from preprocessing import ImageError, NoDigitFound
+
+
+# Files that are not images ---------------------------------------------------------
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.png"
+    path.write_bytes(b"")
+    with pytest.raises(ImageError, match="empty file"):
+        preprocessing.read_image(path)
+
+
+def test_random_bytes(tmp_path):
+    path = tmp_path / "noise.png"
+    path.write_bytes(np.random.default_rng(0).integers(0, 256, 5000, np.uint8).tobytes())
+    with pytest.raises(ImageError, match="not an image"):
+        preprocessing.read_image(path)
+
+
+def test_text_file(tmp_path):
+    path = tmp_path / "notes.png"
+    path.write_text("This is not a picture of a digit.\n" * 20)
+    with pytest.raises(ImageError, match="not an image"):
+        preprocessing.read_image(path)
+
+
+def test_directory(tmp_path):
+    with pytest.raises(ImageError, match="directory"):
+        preprocessing.read_image(tmp_path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ImageError, match="no such file"):
+        preprocessing.read_image(tmp_path / "missing.png")
+
+
+def test_truncated_png(tmp_path, digits):
+    data = write(tmp_path / "whole.png", on_paper(digits[0][0])).read_bytes()
+    path = tmp_path / "cut.png"
+    path.write_bytes(data[:len(data) // 2])
+    with pytest.raises(ImageError):
+        preprocessing.read_image(path)
+
+
+def test_errors_are_one_short_line(tmp_path):
+    path = tmp_path / "x.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    with pytest.raises(ImageError) as error:
+        preprocessing.read_image(path)
+    assert "\n" not in str(error.value) and len(str(error.value)) < 100
+
+
+# Formats -------------------------------------------------------------------------
+
+def test_cmyk_jpeg(tmp_path, digits):
+    digit = cv2.resize(digits[0][2], (140, 140), interpolation=cv2.INTER_CUBIC)
+    cmyk = np.dstack([np.zeros_like(digit)] * 3 + [digit])  # the ink is black (K)
+    path = tmp_path / "print.jpg"
+    Image.fromarray(cmyk, "CMYK").save(path, quality=95)
+    assert Image.open(path).mode == "CMYK"
+    img = preprocessing.read_image(path)
+    assert img.ndim == 2 and img[0, 0] > 200 and img.min() < 60
+    reference = preprocessing.mnist(on_paper(digits[0][2]))
+    assert correlation(preprocessing.mnist(img), reference) > 0.95
+
+
+def test_gif(tmp_path, digits):
+    path = tmp_path / "digit.gif"
+    Image.fromarray(on_paper(digits[0][3])).save(path)
+    img = preprocessing.read_image(path)  # the pinned opencv-python reads GIF
+    assert img.ndim == 2 and img.dtype == np.uint8
+    reference = preprocessing.mnist(on_paper(digits[0][3]))
+    assert correlation(preprocessing.mnist(img), reference) > 0.95
+
+
+@pytest.mark.parametrize("orientation, turn", [
+    (3, cv2.ROTATE_180), (6, cv2.ROTATE_90_CLOCKWISE), (8, cv2.ROTATE_90_COUNTERCLOCKWISE)])
+def test_jpeg_exif_orientation(tmp_path, digits, orientation, turn):
+    """A phone stores the sensor's pixels and an EXIF tag saying how to turn them."""
+    upright = on_paper(digits[0][0])[:, 10:]  # not square, so a turn shows
+    stored = cv2.rotate(upright, {cv2.ROTATE_180: cv2.ROTATE_180,
+                                  cv2.ROTATE_90_CLOCKWISE: cv2.ROTATE_90_COUNTERCLOCKWISE,
+                                  cv2.ROTATE_90_COUNTERCLOCKWISE: cv2.ROTATE_90_CLOCKWISE}[turn])
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / "phone.jpg"
+    Image.fromarray(stored).save(path, exif=exif, quality=95)
+    img = preprocessing.read_image(path)
+    assert img.shape == upright.shape
+    assert np.abs(img.astype(int) - upright).mean() < 3
+    # OpenCV's own greyscale reader agrees (it applies the tag too).
+    assert np.array_equal(img, cv2.imread(str(path), cv2.IMREAD_GRAYSCALE))
+
+
+def test_a_big_photos_colour_is_decoded_shrunk(tmp_path, digits, monkeypatch):
+    """A big JPEG's colour is decoded once, shrunk by the decoder to no less
+    than the working copy's size: a pale pen's channel comes from that
+    copy, and reads as the full-size channel does; dark ink in a corner (the
+    middle, being blank paper, looks faint) keeps the full-size grey."""
+    x, _ = digits
+    decoded = []  # the flags each decode was asked for
+
+    def imdecode(data, flags, real=cv2.imdecode):
+        decoded.append(flags)
+        return real(data, flags)
+
+    monkeypatch.setattr(preprocessing.reading.cv2, "imdecode", imdecode)
+    page = np.full((1536, 2048), 255, np.uint8)
+    page[500:1000, 800:1300] = 255 - cv2.resize(x[0], (500, 500), interpolation=cv2.INTER_CUBIC)
+    path = write(tmp_path / "pale.jpg", in_colour(page, (0, 215, 255), (235, 240, 242)), ".jpg")
+    img = preprocessing.read_image(path)
+    assert decoded == [cv2.IMREAD_GRAYSCALE, cv2.IMREAD_REDUCED_COLOR_2]
+    assert np.array_equal(img, cv2.imread(str(path), cv2.IMREAD_REDUCED_COLOR_2)[:, :, 0])
+    full = cv2.imread(str(path), cv2.IMREAD_COLOR)[:, :, 0]
+    assert correlation(preprocessing.mnist(img), preprocessing.mnist(full)) > 0.95
+    decoded.clear()
+    page = np.full((1536, 2048), 255, np.uint8)
+    page[50:550, 50:550] = 255 - cv2.resize(x[0], (500, 500), interpolation=cv2.INTER_CUBIC)
+    path = write(tmp_path / "corner.jpg", in_colour(page, (140, 40, 20), (235, 240, 242)), ".jpg")
+    assert np.array_equal(preprocessing.read_image(path), cv2.imread(str(path), cv2.IMREAD_GRAYSCALE))
+    assert decoded == [cv2.IMREAD_GRAYSCALE, cv2.IMREAD_REDUCED_COLOR_2]
+
+
+# Decompression bombs -------------------------------------------------------------
+
+BOMBS = {
+    "png": bomb_png(30000, 30000),
+    # 49 megapixels, under the pixel limit, but 392 MB decoded.
+    "png-16-bit-rgba": bomb_png(7000, 7000, depth=16, colour=6),
+    "jpeg": b"\xff\xd8\xff\xc0\x00\x11\x08" + struct.pack(">HH", 60000, 60000)
+            + b"\x03\x01\x11\x00\x02\x11\x01\x03\x11\x01\xff\xd9",
+    "pgm": b"P5\n# a comment\n30000 30000\n255\n" + b"\0" * 1000,
+}
+
+
+@pytest.mark.parametrize("kind", BOMBS)
+def test_decompression_bomb_is_refused(tmp_path, kind):
+    path = tmp_path / f"bomb.{kind}"
+    path.write_bytes(BOMBS[kind])
+    with pytest.raises(ImageError, match="image too large"):
+        preprocessing.read_image(path)
+
+
+@pytest.mark.parametrize("kind", ["png", "png-16-bit-rgba"])
+def test_decompression_bomb_uses_little_memory(tmp_path, kind):
+    """In a fresh process, so its peak memory is ours alone."""
+    path = tmp_path / "bomb.png"
+    path.write_bytes(BOMBS[kind])
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking
+    # parent (pytest, with TensorFlow loaded), VmHWM starts afresh at exec.
+    script = (
+        "import re, preprocessing\n"
+        "try:\n"
+        f"    preprocessing.read_image({str(path)!r})\n"
+        "except preprocessing.ImageError as error:\n"
+        "    print(error)\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) // 1024)\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    message, peak_mb = result.stdout.splitlines()
+    assert message.startswith("image too large (")
+    assert int(peak_mb) < 300, f"peak memory {peak_mb} MB"
+    assert result.stderr == ""
+
+
+# Fuzzing -----------------------------------------------------------------------
+
+def test_fuzzed_files_never_raise_anything_else(digits):
+    """Random bytes and damaged PNG, JPEG and BMP files: every one is read, or
+    refused with ImageError; every image read is prepared, or NoDigitFound."""
+    rng = np.random.default_rng(2024)
+    img = on_paper(digits[0][5], 64)
+    valid = [cv2.imencode(ext, img)[1].tobytes() for ext in (".png", ".jpg", ".bmp")]
+    outcomes = set()
+    for n in range(300):
+        data = bytearray(valid[n % len(valid)])
+        how = n % 4
+        if how == 0:  # flip some bytes
+            for i in rng.integers(0, len(data), rng.integers(1, 20)):
+                data[i] = rng.integers(256)
+        elif how == 1:  # cut short
+            data = data[:rng.integers(0, len(data))]
+        elif how == 2:  # splice in junk
+            at = rng.integers(0, len(data))
+            data[at:at] = rng.integers(0, 256, rng.integers(1, 64), np.uint8).tobytes()
+        else:  # pure noise, sometimes behind a real signature
+            data = valid[n % 3][:rng.integers(0, 30)] + rng.integers(
+                0, 256, rng.integers(0, 3000), np.uint8).tobytes()
+        try:
+            grey = preprocessing.decode_image(bytes(data))
+        except ImageError:
+            outcomes.add("image error")
+            continue
+        assert grey.ndim == 2 and grey.dtype == np.uint8
+        try:
+            x = preprocessing.mnist(grey)
+            assert x.shape == (28, 28) and 0 <= x.min() and x.max() <= 1
+            outcomes.add("digit")
+        except NoDigitFound:
+            outcomes.add("no digit")
+        assert preprocessing.tutorial(grey).shape == (28, 28)
+    assert {"image error", "digit"} <= outcomes
