@@ -54,3 +54,26 @@ def test_grey_levels_are_kept(digits):
     ink = x[x > 0.05]  # visible ink: placing between pixels leaves a fainter fringe
     assert (ink < 0.95).mean() > 0.1  # anti-aliased edges
     assert (ink >= 0.95).mean() > 0.15  # solid strokes
+
+
+def test_a_digit_is_cut_from_the_full_size_picture(digits):
+    """In a picture bigger than the working copy, the Cut's box is where the
+    digit is in the picture itself (not in the shrunk copy), with a margin,
+    and the digit comes out at about DIGIT_SIZE, ink on zero."""
+    page = np.full((1500, 2000), 235, np.uint8)
+    page[600:1000, 1200:1600] = on_paper(digits[0][0], 400) * (235 / 255)
+    rows, cols = ink_rows_and_columns(page)
+    work, scale = preprocessing.resize_longest(page, preprocessing.MIN_WORK_SIZE, preprocessing.WORK_SIZE)
+    assert scale < 1
+    ground = preprocessing.find_ground(work)
+    assert ground.dark_ink and ground.around is None and ground.shadow is None
+    page_of_ink = preprocessing.quieten(ground.picture)
+    search = preprocessing.find_digit(page_of_ink.picture)
+    cut = preprocessing.cut_out(page, scale, ground, page_of_ink, search)
+    top, bottom, left, right = cut.box
+    assert top < rows[0] and bottom > rows[-1] and left < cols[0] and right > cols[-1]
+    assert max(bottom - top, right - left) < 1.6 * max(rows[-1] - rows[0], cols[-1] - cols[0])
+    ys, xs = np.nonzero(cut.digit)
+    longest = max(np.ptp(ys), np.ptp(xs)) + 1
+    assert abs(longest - preprocessing.DIGIT_SIZE) <= 0.1 * preprocessing.DIGIT_SIZE
+    assert cut.digit.min() == 0 and cut.digit.max() <= 1 and cut.width > 0

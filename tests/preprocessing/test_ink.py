@@ -108,6 +108,19 @@ def test_only_a_noisy_photo_is_smoothed(mnist_test):
     assert smoothing(in_the_dark(page.astype(np.float32), rng)) > 0.5
 
 
+def test_quieten_hands_back_the_page_it_smoothed(digits):
+    """The Page is the picture the ink is looked for on: unchanged when
+    quiet, blurred by `smoothing` pixels when noisy. (The paper is grey,
+    so that the noise is not clipped away at white.)"""
+    page = (0.8 * cv2.resize(255 - digits[0][0], (300, 300), interpolation=cv2.INTER_CUBIC)).astype(np.uint8)
+    quiet = preprocessing.quieten(page)
+    assert quiet.smoothing == 0 and quiet.picture is page
+    noisy = np.clip(page + np.random.default_rng(5).normal(0, 25, page.shape), 0, 255).astype(np.uint8)
+    smoothed = preprocessing.quieten(noisy)
+    assert 0 < smoothed.smoothing <= 2
+    assert np.array_equal(smoothed.picture, cv2.GaussianBlur(noisy, (0, 0), smoothed.smoothing))
+
+
 def test_a_blank_page_photographed_in_the_dark_gives_no_digit():
     """In the dark, a blank page's darkest grain is specks, however dark."""
     rng = np.random.default_rng(4)

@@ -1,5 +1,7 @@
 """preprocessing.pipeline: mnist() and to_input() from end to end. Pictures
-with no digit say so; the bench's pictures all come out in the MNIST form.
+with no digit say so; the bench's pictures all come out in the MNIST form;
+and with steps=True the picture after each stage comes back, named as in
+the README, the last of them exactly what mnist() gives.
 """
 import cv2
 import numpy as np
@@ -9,6 +11,9 @@ import preprocessing
 from bench import pictures
 from helpers import assert_mnist_form, on_paper, write
 from preprocessing import NoDigitFound
+
+STAGES = ["as read", "ground evened out", "ink", "lines removed", "digit cut out", "20x20 box",
+          "28x28 input"]
 
 
 # Images with no digit ----------------------------------------------------------------
@@ -72,3 +77,52 @@ def test_realworld_benchmark_pictures(digits):
     for _, data, _ in images:
         assert_mnist_form(preprocessing.mnist(preprocessing.decode_image(data)))
 
+
+# The picture after each stage ----------------------------------------------------------
+
+def test_steps_name_each_stage_in_order_and_end_in_mnists_input(mnist_test):
+    """One photo of each kind from bench.pictures: seven pictures, named and
+    ordered as the README tells the stages, the last exactly mnist()'s."""
+    x, y = mnist_test
+    for kind, data, _ in pictures.make_images(x, y, 1, seed=6):
+        img = preprocessing.decode_image(data)
+        steps = preprocessing.to_input(img, steps=True)
+        assert isinstance(steps, preprocessing.Steps)
+        assert list(steps.images) == STAGES, kind
+        assert np.array_equal(steps.input, preprocessing.mnist(img)), kind
+        assert steps.input is steps.images["28x28 input"]
+        assert np.array_equal(steps.images["as read"], img), kind
+        for name, picture in steps.images.items():
+            assert picture.ndim == 2 and picture.size > 0, (kind, name)
+        assert max(steps.images["20x20 box"].shape) == 20, kind
+
+
+def test_steps_of_mnist_and_of_to_input_agree(digits):
+    img = on_paper(digits[0][1], 300)
+    by_mnist = preprocessing.mnist(img, steps=True)
+    by_to_input = preprocessing.to_input(img, "mnist", steps=True)
+    assert list(by_mnist.images) == list(by_to_input.images) == STAGES
+    for name in STAGES:
+        assert np.array_equal(by_mnist.images[name], by_to_input.images[name]), name
+
+
+def test_the_tutorials_steps_are_as_read_and_its_input(digits):
+    img = on_paper(digits[0][0], 200)
+    steps = preprocessing.to_input(img, "tutorial", steps=True)
+    assert list(steps.images) == ["as read", "28x28 input"]
+    assert np.array_equal(steps.input, preprocessing.tutorial(img))
+
+
+@pytest.mark.parametrize("picture, stages", [
+    (np.full((200, 300), 230, np.uint8), STAGES[:1]),  # blank: stops on reading
+    (cv2.line(np.full((200, 300), 230, np.uint8), (80, 100), (220, 106), 40, 6), STAGES[:5]),
+], ids=["blank", "a-dash"])
+def test_no_digit_found_carries_the_steps_so_far(picture, stages):
+    """A learner can see how far their picture got: a blank one no further
+    than reading, a dash as far as the cut-out that lies flat."""
+    with pytest.raises(NoDigitFound) as error:
+        preprocessing.to_input(picture, steps=True)
+    steps = error.value.steps
+    assert isinstance(steps, preprocessing.Steps)
+    assert list(steps.images) == stages
+    assert np.array_equal(steps.images["as read"], picture)

@@ -51,3 +51,12 @@ def test_big_pictures_shrink_as_one_area_resize_would(shape):
     direct = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
     assert scale == 1 / factor and small.shape == direct.shape
     assert np.abs(small.astype(int) - direct).max() <= 1
+
+
+def test_bounding_box_and_stroke_width():
+    """bounding_box is (top, bottom, left, right), bottom and right
+    exclusive; stroke_width of a bar is its thickness."""
+    mask = np.zeros((100, 120), bool)
+    mask[20:80, 30:38] = True  # an upright bar 8 pixels wide
+    assert tuple(preprocessing._shared.bounding_box(mask)) == (20, 80, 30, 38)
+    assert preprocessing.stroke_width(mask) == pytest.approx(8, abs=1)

@@ -110,3 +110,16 @@ def test_a_4_written_in_two_strokes_keeps_its_stem():
     joined = apart.copy()
     cv2.line(joined, (170, 170), (195, 170), 0, 10)
     assert correlation(preprocessing.mnist(apart), preprocessing.mnist(joined)) > 0.95
+
+
+def test_find_digit_names_what_it_found(digits):
+    """The Search holds the ink map, the same map with ruled lines erased,
+    and the digit's strokes: inside the picture, on the ink."""
+    page = on_a_page(digits[0][0])
+    search = preprocessing.find_digit(page)
+    assert search.ink.shape == search.without_lines.shape == search.found.shape == page.shape
+    rows, cols = ink_rows_and_columns(page)
+    ys, xs = np.nonzero(search.found)
+    assert rows[0] - 3 <= ys.min() and ys.max() <= rows[-1] + 3
+    assert cols[0] - 3 <= xs.min() and xs.max() <= cols[-1] + 3
+    assert search.ink[search.found > 0].mean() > 0.5  # dark strokes on light paper
