@@ -19,7 +19,8 @@ from .form import FINE, centre, fit_box, fix_stroke_width, straighten, tutorial
 from .ground import Ground, cut_frame, find_ground, relight, runs_along
 from .forms import find_form
 from .ink import Page, quieten, threshold_ink
-from .segment import Atom, Candidate, Writing, candidates, digit_input, writing_pieces
+from .segment import (WIDEST, Atom, Candidate, Writing, candidates, digit_input, shape_prior,
+                      writing_pieces)
 from .strokes import Search, find_digit
 
 METHODS = ("mnist", "tutorial")
@@ -154,11 +155,15 @@ def _read_number(img, seen):
         return (int(x / scale) + left, int(y / scale) + top,
                 max(1, round(w / scale)), max(1, round(h / scale)))
 
-    form = find_form(mask | search.found, search.stroke)
+    # A printed box or comb: one digit a cell. On plain paper it is looked
+    # for before ruled lines were erased (in a narrow picture a box's sides
+    # may look like them); on ruled or squared paper, after.
+    form_ink = search.ink if search.lines is None else search.without_lines
+    form = find_form(threshold_ink(form_ink, search.noise), search.stroke)
     if form is not None:
-        # A printed box or comb: one digit a cell, its lines taken out.
         return _in_cells(form, mask & ~form.lines, search.without_lines, to_picture)
-    atoms, height = writing_pieces(mask | search.found, search.without_lines, search.found)
+    atoms, height = writing_pieces(mask | search.found, search.without_lines, search.found,
+                                   search.stroke)
     single = Writing(1, [Candidate(0, 0, None, None)])
     if len(atoms) <= 1:
         # One digit: read exactly as mnist() reads it.
@@ -166,17 +171,20 @@ def _read_number(img, seen):
         single.candidates[0].box = found.box
         return single
     writing = Writing(len(atoms), candidates(atoms, search.without_lines, height, to_picture))
-    try:
-        # The whole writing as one digit, as mnist() reads it, in case the
-        # network is surest of that (one wide digit cut in two).
-        x = _form(found, seen)
-        writing.candidates.append(Candidate(0, len(atoms) - 1, x, found.box, _ONE_WIDE))
-    except NoDigitFound:
-        pass
+    if not writing.candidates:
+        raise NoDigitFound("no digit found: only specks, no strokes")
+    width = max(a.box[0] + a.box[2] for a in atoms) - min(a.box[0] for a in atoms)
+    if width <= WIDEST * height:
+        try:
+            # The writing may be one digit in pieces (a broken 0): one
+            # candidate is the whole of it, as mnist() reads it.
+            x = _form(found, seen)
+            box = (found.box[0], found.box[1], found.box[2] * scale, found.box[3] * scale)
+            writing.candidates.append(Candidate(0, len(atoms) - 1, x, found.box,
+                                                shape_prior(box, height)))
+        except NoDigitFound:
+            pass
     return writing
-
-
-_ONE_WIDE = -1.0  # the log-prior of reading several atoms as one digit cut out whole
 
 
 def _in_cells(form, mask, ink, to_picture):

@@ -5,7 +5,7 @@ digit's line are gathered (however wide the gaps between digits), and the
 pieces of one digit are grouped (a 5's detached hat, a 4's open top, a
 broken pencil stroke); specks and a full stop make no digit. A group far
 wider than a digit is tall holds digits that touch or overlap: it is cut
-where its ink is thinnest, into "atoms". Each run of one to three atoms
+where its ink is thinnest, into "atoms". Each run of one to four atoms
 along the writing's baseline (which may be tilted, or wander) is a
 candidate digit; the network's confidence then chooses the runs (the
 classic segmentation by recognition: `best_reading`), so a cut through a 0
@@ -20,16 +20,18 @@ import numpy as np
 from ._shared import NoDigitFound, components_with_stats, straight_line, stroke_width
 from .form import centre, fit_box, fix_stroke_width, straighten
 
-RUN = 3  # the most atoms one digit may be made of
+RUN = 4  # the most atoms one digit may be made of
 WIDEST = 1.3  # a digit is at most this wide, relative to the writing's height
 INPUT_SIZE = 80  # a candidate's longest side while it is given MNIST's form
 
 
 class Atom(NamedTuple):
     """The smallest piece of writing: its ink mask inside its box (x, y, w, h)
-    in the working copy."""
+    in the working copy, and what it costs to start a digit with it: 0 after
+    a gap, more the more ink a cut before it went through."""
     mask: np.ndarray
     box: tuple
+    cut: float = 0.0
 
 
 @dataclass
@@ -55,7 +57,7 @@ class Writing:
 
 # Pieces of writing ------------------------------------------------------------
 
-def writing_pieces(mask, ink, found):
+def writing_pieces(mask, ink, found, stroke):
     """The atoms of the writing that holds `found` (the strokes the search
     for a digit chose), in reading order, and the writing's height.
 
@@ -93,12 +95,18 @@ def writing_pieces(mask, ink, found):
         if not grown:
             break
     groups = _group(np.flatnonzero(writing), x, y, w, h, height)
+    # The writing's height: its digits' typical height (the pieces the
+    # search began with may have been one digit, or part of one).
+    tops = np.array([y[g].min() for g in groups])
+    heights = np.array([(y + h)[g].max() for g in groups]) - tops
+    if len(heights):
+        height = float(np.median(heights[heights >= 0.5 * heights.max()]))
     atoms = []
     for group in groups:
         gx0, gy0 = x[group].min(), y[group].min()
         gx1, gy1 = (x + w)[group].max(), (y + h)[group].max()
         local = np.isin(labels[gy0:gy1, gx0:gx1], group)
-        atoms += _cut_wide(local, (gx0, gy0), height)
+        atoms += _cut_wide(local, (gx0, gy0), height, stroke)
     return _in_reading_order(atoms), height
 
 
@@ -134,7 +142,7 @@ def _group(labels, x, y, w, h, height):
     return groups
 
 
-def _cut_wide(local, corner, height):
+def _cut_wide(local, corner, height, stroke):
     """A group as atoms: itself, or, if far wider than a digit is, pieces
     cut where its ink is thinnest (digits that touch or overlap)."""
     gh, gw = local.shape
@@ -146,20 +154,23 @@ def _cut_wide(local, corner, height):
     profile = np.convolve(local.sum(axis=0).astype(np.float32), np.ones(3) / 3, "same")
     least = max(2, int(0.25 * height))
     order = np.argsort(profile[least:gw - least], kind="stable") + least
-    wanted = int(np.ceil(gw / (0.55 * height))) - 1
+    wanted = int(np.ceil(gw / (0.35 * height))) - 1
     cuts = []
     for column in order:
         if len(cuts) >= wanted:
             break
-        if all(abs(column - c) >= 0.3 * height for c in cuts):
+        if all(abs(column - c) >= 0.25 * height for c in cuts):
             cuts.append(int(column))
     atoms = []
     for a, b in zip([0] + sorted(cuts), sorted(cuts) + [gw]):
         part = local[:, a:b]
         rows = np.flatnonzero(part.any(axis=1))
         if rows.size:
+            # Touching digits meet in one stroke; a cut through a digit
+            # crosses two or three.
+            cost = CUT * profile[a] / max(stroke, 1.0) if a else 0.0
             atoms.append(Atom(part[rows[0]:rows[-1] + 1], (corner[0] + a, corner[1] + rows[0], b - a,
-                                                          rows[-1] + 1 - rows[0])))
+                                                          rows[-1] + 1 - rows[0]), cost))
     return atoms
 
 
@@ -169,7 +180,7 @@ def _in_reading_order(atoms):
     or photographed turned)."""
     if len(atoms) < 3:
         return sorted(atoms, key=lambda atom: atom.box[0] + atom.box[2] / 2)
-    points = np.float32([(ax + aw / 2, ay + ah) for _, (ax, ay, aw, ah) in atoms])
+    points = np.float32([(ax + aw / 2, ay + ah) for _, (ax, ay, aw, ah), _ in atoms])
     vx, vy, _, _ = cv2.fitLine(points, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
     if vx < 0:
         vx, vy = -vx, -vy
@@ -180,34 +191,57 @@ def _in_reading_order(atoms):
 # Candidate digits ---------------------------------------------------------------
 
 def candidates(atoms, ink, height, to_picture):
-    """Every run of one to RUN atoms narrow enough to be one digit, as a
-    Candidate with its MNIST-form input. to_picture maps a box in the
-    working copy to the original picture's pixels."""
+    """Every run of one to RUN atoms that may be one digit, as a Candidate
+    with its MNIST-form input. A run spans no gap wider than a third of the
+    writing's height (a gap that wide is between digits). to_picture maps a
+    box in the working copy to the original picture's pixels."""
     found = []
     for first in range(len(atoms)):
         for last in range(first, min(first + RUN, len(atoms))):
             run = atoms[first:last + 1]
-            x0 = min(a.box[0] for a in run)
-            x1 = max(a.box[0] + a.box[2] for a in run)
+            if last > first and _gap(atoms[last - 1], atoms[last]) > GAP * height:
+                break
+            x0, y0, x1, y1 = _bounds(run)
             if last > first and x1 - x0 > WIDEST * height:
                 break
             try:
                 x, box = digit_input(run, ink)
             except NoDigitFound:
                 continue
-            prior = -1.0 if x1 - x0 > WIDEST * height else 0.0
+            prior = shape_prior(box, height) - atoms[first].cut
             found.append(Candidate(first, last, x, to_picture(box), prior))
     return found
 
 
+CUT = 0.5  # the log-cost of cutting through a stroke's width of ink
+GAP = 0.35  # atoms further apart than this share of the writing's height are two digits
+
+
+def shape_prior(box, height):
+    """The log of how likely a digit of this shape is, before the network
+    is asked: digits stand about as high as the writing (a piece much lower
+    is a fragment of one), and are seldom wider than high."""
+    _, _, w, h = box
+    low = max(0.0, 0.7 - h / height) / 0.7
+    wide = max(0.0, w / height - 1.0)
+    return -4.0 * low - 3.0 * wide
+
+
+def _gap(a, b):
+    """How far apart two atoms lie across (negative where they overlap)."""
+    return max(b.box[0] - (a.box[0] + a.box[2]), a.box[0] - (b.box[0] + b.box[2]))
+
+
+def _bounds(run):
+    return (min(a.box[0] for a in run), min(a.box[1] for a in run),
+            max(a.box[0] + a.box[2] for a in run), max(a.box[1] + a.box[3] for a in run))
+
+
 def digit_input(run, ink):
     """The 28x28 input of the atoms in `run` read as one digit, and their box."""
-    x0 = min(a.box[0] for a in run)
-    y0 = min(a.box[1] for a in run)
-    x1 = max(a.box[0] + a.box[2] for a in run)
-    y1 = max(a.box[1] + a.box[3] for a in run)
+    x0, y0, x1, y1 = _bounds(run)
     mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    for atom, (ax, ay, aw, ah) in run:
+    for atom, (ax, ay, aw, ah), _ in run:
         mask[ay - y0:ay - y0 + ah, ax - x0:ax - x0 + aw] |= atom.astype(np.uint8)
     if not mask.any():
         raise NoDigitFound("no digit found: only specks, no strokes")
