@@ -159,7 +159,8 @@ def _tiff_header(data):
     """A TIFF's first directory, read by Pillow's parser: Pillow cannot open
     every sample format OpenCV decodes (float RGBA), but it reads the tags."""
     try:
-        directory = TiffImagePlugin.ImageFileDirectory_v2(prefix=data[:4])
+        big = data[2:4] in (b"\x2b\x00", b"\x00\x2b")  # BigTIFF's header is 16 bytes
+        directory = TiffImagePlugin.ImageFileDirectory_v2(ifh=data[:16] if big else data[:8])
         stream = io.BytesIO(data)
         stream.seek(directory.next)
         directory.load(stream)

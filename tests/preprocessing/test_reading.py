@@ -129,16 +129,8 @@ def test_gif(tmp_path, digits):
     assert correlation(preprocessing.mnist(img), reference) > 0.95
 
 
-# _tiff_header builds Pillow's IFD parser with prefix=data[:4] ("II*\0"),
-# which Pillow rejects ("not a TIFF IFD"), so every TIFF is refused as "not
-# an image we can read". Strict: these fail loudly once that is fixed
-# (ImageFileDirectory_v2(ifh=data[:8])), and the mark must then go.
-TIFF_HEADER_BROKEN = pytest.mark.xfail(
-    strict=True, raises=(AssertionError, ImageError),
-    reason="reading._tiff_header passes the header as prefix=: every TIFF is refused")
 
 
-@TIFF_HEADER_BROKEN
 def test_tiff(tmp_path, digits):
     img = preprocessing.read_image(write(tmp_path / "digit.tiff", on_paper(digits[0][3]), ".tiff"))
     assert np.array_equal(img, on_paper(digits[0][3]))
@@ -206,7 +198,6 @@ def test_header_of_a_16_bit_rgba_png():
     assert preprocessing.image_header(data) == (40, 30, 8)
 
 
-@TIFF_HEADER_BROKEN
 def test_header_of_a_float_rgba_tiff():
     """Pillow cannot open float RGBA, but its parser reads the tags: four
     samples of 32 bits, as OpenCV decodes them."""
@@ -267,7 +258,6 @@ def refused_unseen(data, monkeypatch):
     return str(error.value)
 
 
-@TIFF_HEADER_BROKEN
 def test_a_float_rgba_tiff_over_the_budget_is_refused_before_decoding(monkeypatch):
     """5790 x 5790 is 33.5 megapixels, under the pixel limit; as float RGBA
     it decodes to 16 bytes a pixel, 511 MB."""
