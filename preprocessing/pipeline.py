@@ -155,22 +155,28 @@ def _read_number(img, seen):
         return (int(x / scale) + left, int(y / scale) + top,
                 max(1, round(w / scale)), max(1, round(h / scale)))
 
-    # A printed box or comb: one digit a cell. On plain paper it is looked
-    # for before ruled lines were erased (in a narrow picture a box's sides
-    # may look like them); on ruled or squared paper, after.
-    form_ink = search.ink if search.lines is None else search.without_lines
-    form = find_form(threshold_ink(form_ink, search.noise), search.stroke)
+    # A printed box or comb: one digit a cell. Not on ruled or squared
+    # paper, whose lines make boxes of their own; but a box's two sides, in
+    # a narrow picture, may have looked like ruled lines.
+    form = None
+    if not _ruled_paper(search.lines):
+        form = find_form(threshold_ink(search.ink, search.noise), search.stroke,
+                         ruled=search.lines is not None)
     if form is not None:
         return _in_cells(form, mask & ~form.lines, search.without_lines, to_picture)
-    atoms, height = writing_pieces(mask | search.found, search.without_lines, search.found,
-                                   search.stroke)
+    ink = search.without_lines
+    if search.lines is not None:
+        # Erasing a page's lines cuts the strokes crossing them: the pen is
+        # the ink darker than the lines, whole.
+        mask, ink = _pen_on_lines(search)
+    atoms, height = writing_pieces(mask | search.found, ink, search.found, search.stroke)
     single = Writing(1, [Candidate(0, 0, None, None)])
     if len(atoms) <= 1:
         # One digit: read exactly as mnist() reads it.
         single.candidates[0].x = _form(found, seen)
         single.candidates[0].box = found.box
         return single
-    writing = Writing(len(atoms), candidates(atoms, search.without_lines, height, to_picture))
+    writing = Writing(len(atoms), candidates(atoms, ink, height, to_picture))
     if not writing.candidates:
         raise NoDigitFound("no digit found: only specks, no strokes")
     width = max(a.box[0] + a.box[2] for a in atoms) - min(a.box[0] for a in atoms)
@@ -185,6 +191,29 @@ def _read_number(img, seen):
         except NoDigitFound:
             pass
     return writing
+
+
+def _pen_on_lines(search):
+    """On ruled or squared paper, the pen's ink: a mask and an ink map of
+    what is clearly darker than the page's lines, the strokes left whole
+    where they cross a line."""
+    on_line = (search.lines == 1) & (search.ink > 3 * search.noise)
+    level = float(np.median(search.ink[on_line])) if on_line.any() else 0.0
+    # Where lines cross, their inks add up; a fitted line may lie a pixel off.
+    count = cv2.dilate(search.lines, np.ones((5, 5), np.uint8)).astype(np.float32)
+    mask = threshold_ink(search.ink, search.noise) & (search.ink >= 1.4 * level * count)
+    # Keep the pen's anti-aliased edges, not the lines beside them.
+    near = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    return mask, np.where(near, search.ink, 0).astype(np.float32)
+
+
+def _ruled_paper(lines):
+    """Whether find_lines found a ruled or squared page, not a box's two
+    sides: three lines or more apart, or lines over a tenth of the page."""
+    if lines is None:
+        return False
+    return ((lines > 0).mean() > 0.1
+            or cv2.connectedComponents((lines == 1).astype(np.uint8))[0] - 1 >= 3)
 
 
 def _in_cells(form, mask, ink, to_picture):
