@@ -25,9 +25,9 @@ class Form:
     lines: np.ndarray
 
 
-def find_form(mask, stroke):
+def find_form(mask, stroke, ruled=False):
     """The printed box or comb in an ink mask (the strokes `stroke` pixels
-    wide), or None."""
+    wide), or None. ruled: the paper has ruled lines, which are no form's."""
     h, w = mask.shape
     # Short pieces too: a comb's teeth may be a third of a cell high.
     found = cv2.HoughLinesP(mask.astype(np.uint8) * 255, 1, np.pi / 180, threshold=10,
@@ -41,6 +41,8 @@ def find_form(mask, stroke):
     uprights = segments[np.abs(dx) <= SQUARE * np.abs(dy)]
     lines = _joined(levels, max(3.0, 1.5 * stroke))
     for base in lines:
+        if ruled and base.length > 0.9 * w:
+            continue
         # How far apart two pieces of one printed line may lie: its own
         # thickness, and a little more.
         reach = max(3.0, 1.5 * _thickness(mask, base))

@@ -20,7 +20,7 @@ from .ground import Ground, cut_frame, find_ground, relight, runs_along
 from .forms import find_form
 from .ink import Page, quieten, threshold_ink
 from .segment import (WIDEST, Atom, Candidate, Writing, candidates, digit_input, shape_prior,
-                      writing_pieces)
+                      skip_costs, writing_pieces)
 from .strokes import Search, find_digit
 
 METHODS = ("mnist", "tutorial")
@@ -176,7 +176,8 @@ def _read_number(img, seen):
         single.candidates[0].x = _form(found, seen)
         single.candidates[0].box = found.box
         return single
-    writing = Writing(len(atoms), candidates(atoms, ink, height, to_picture))
+    writing = Writing(len(atoms), candidates(atoms, ink, height, to_picture),
+                      skip_costs(atoms, height))
     if not writing.candidates:
         raise NoDigitFound("no digit found: only specks, no strokes")
     width = max(a.box[0] + a.box[2] for a in atoms) - min(a.box[0] for a in atoms)

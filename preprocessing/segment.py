@@ -52,6 +52,7 @@ class Writing:
     reading order, and the candidate digits made of runs of them."""
     atoms: int
     candidates: list
+    skips: list = None  # what leaving each atom out costs (None: none may be)
     steps: object = None  # the Steps, when asked for
 
 
@@ -265,18 +266,28 @@ def best_reading(writing, probabilities):
     found by dynamic programming. probabilities: one row per candidate."""
     score = np.full(writing.atoms + 1, -np.inf)
     score[0] = 0.0
-    came = [None] * (writing.atoms + 1)
-    ends = sorted(range(len(writing.candidates)), key=lambda i: writing.candidates[i].last)
-    for i in ends:
-        c = writing.candidates[i]
-        total = score[c.first] + np.log(max(float(np.max(probabilities[i])), 1e-9)) + c.prior
-        if total > score[c.last + 1]:
-            score[c.last + 1], came[c.last + 1] = total, i
-    if came[writing.atoms] is None:
-        return []
+    came = [None] * (writing.atoms + 1)  # the candidate ending there, or -1: a skip
+    ending = {}
+    for i, c in enumerate(writing.candidates):
+        ending.setdefault(c.last, []).append(i)
+    for last in range(writing.atoms):
+        if writing.skips is not None and score[last] + writing.skips[last] > score[last + 1]:
+            score[last + 1], came[last + 1] = score[last] + writing.skips[last], -1
+        for i in ending.get(last, []):
+            c = writing.candidates[i]
+            total = score[c.first] + np.log(max(float(np.max(probabilities[i])), 1e-9)) + c.prior
+            if total > score[last + 1]:
+                score[last + 1], came[last + 1] = total, i
     chosen, at = [], writing.atoms
-    while at > 0:
+    while at > 0 and came[at] is not None:
         i = came[at]
-        chosen.append(i)
-        at = writing.candidates[i].first
+        if i >= 0:
+            chosen.append(i)
+        at = at - 1 if i < 0 else writing.candidates[i].first
     return chosen[::-1]
+
+
+def skip_costs(atoms, height):
+    """What leaving each atom out of the number costs: little for a speck or
+    a scrap of a ruled line, much for a piece as high as the digits."""
+    return [-1.0 - 4.0 * min(atom.box[3] / height, 1.0) for atom in atoms]
