@@ -149,9 +149,9 @@ def _cut_wide(local, corner, height, stroke):
     gh, gw = local.shape
     if gw <= 0.9 * height:
         return [Atom(local, (corner[0], corner[1], gw, gh))]
-    # The ink's thickness in each column, smoothed a little: the thinnest
-    # columns, at least a quarter of the height from the ends and from each
-    # other, are the cuts, as many as the width allows.
+    # Where to cut: the columns with the least ink, at least a quarter of
+    # the height from the ends and from each other, as many as the width
+    # allows (the network undoes a cut too many).
     profile = np.convolve(local.sum(axis=0).astype(np.float32), np.ones(3) / 3, "same")
     least = max(2, int(0.25 * height))
     order = np.argsort(profile[least:gw - least], kind="stable") + least
@@ -162,17 +162,47 @@ def _cut_wide(local, corner, height, stroke):
             break
         if all(abs(column - c) >= 0.25 * height for c in cuts):
             cuts.append(int(column))
+    # Each cut follows the way down through the least ink near its column:
+    # overlapping digits lean into each other, and a straight cut would go
+    # through both.
+    paths = [np.zeros(gh, int)] + [_cut_path(local, c, int(0.2 * height) + 1) for c in sorted(cuts)]
+    paths.append(np.full(gh, gw))
+    paths = list(np.maximum.accumulate(np.array(paths), axis=0))  # no cut crosses the one before
+    columns = np.arange(gw)[None, :]
     atoms = []
-    for a, b in zip([0] + sorted(cuts), sorted(cuts) + [gw]):
-        part = local[:, a:b]
-        rows = np.flatnonzero(part.any(axis=1))
-        if rows.size:
-            # Touching digits meet in one stroke; a cut through a digit
-            # crosses two or three.
-            cost = CUT * profile[a] / max(stroke, 1.0) if a else 0.0
-            atoms.append(Atom(part[rows[0]:rows[-1] + 1], (corner[0] + a, corner[1] + rows[0], b - a,
-                                                          rows[-1] + 1 - rows[0]), cost))
+    for n, (left, right) in enumerate(zip(paths[:-1], paths[1:])):
+        part = local & (columns >= left[:, None]) & (columns < right[:, None])
+        rows, cols = np.flatnonzero(part.any(axis=1)), np.flatnonzero(part.any(axis=0))
+        if not rows.size:
+            continue
+        # Touching digits meet in one stroke; a cut through a digit
+        # crosses two or three.
+        crossed = np.count_nonzero(local[np.arange(gh), np.minimum(left, gw - 1)]) if n else 0
+        atoms.append(Atom(part[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1],
+                          (corner[0] + cols[0], corner[1] + rows[0], cols[-1] + 1 - cols[0],
+                           rows[-1] + 1 - rows[0]), CUT * crossed / max(stroke, 1.0)))
     return atoms
+
+
+def _cut_path(local, column, reach):
+    """The way from top to bottom through the least ink, starting and
+    staying within `reach` of `column`, a pixel across at most each row:
+    the column it takes in each row."""
+    gh, gw = local.shape
+    low, high = max(0, column - reach), min(gw, column + reach + 1)
+    cost = local[:, low:high].astype(np.float32) * 10 + np.abs(np.arange(low, high) - column) * 0.05
+    total = cost[0].copy()
+    step = np.zeros((gh, high - low), np.int8)
+    for row in range(1, gh):
+        options = np.stack([np.r_[np.inf, total[:-1]], total, np.r_[total[1:], np.inf]])
+        step[row] = np.argmin(options, axis=0) - 1
+        total = options[step[row] + 1, np.arange(high - low)] + cost[row]
+    path = np.zeros(gh, int)
+    at = int(np.argmin(total))
+    for row in range(gh - 1, -1, -1):
+        path[row] = at + low
+        at += int(step[row, at])
+    return path
 
 
 def _in_reading_order(atoms):
