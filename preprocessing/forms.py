@@ -46,7 +46,7 @@ def find_form(mask, stroke, ruled=False):
         # How far apart two pieces of one printed line may lie: its own
         # thickness, and a little more.
         reach = max(3.0, 1.5 * _thickness(mask, base))
-        form = _form_on(base, lines, uprights, reach, mask.shape)
+        form = _form_on(base, lines, uprights, reach, mask)
         if form is not None:
             return form
     return None
@@ -109,7 +109,7 @@ def _joined(levels, reach):
     return sorted(lines, key=lambda line: -line.length)
 
 
-def _form_on(base, lines, uprights, reach, shape):
+def _form_on(base, lines, uprights, reach, ink):
     """The box or comb whose base line is `base`, if uprights stand on it at
     both ends (and, for a comb, between them, at regular spacing)."""
     length = base.length
@@ -148,6 +148,9 @@ def _form_on(base, lines, uprights, reach, shape):
     top = [line for line in lines if line is not base and line.length >= 0.8 * length
            and abs(line.y(first.x) - (base.y(first.x) - height)) <= 2 * reach]
     inner = uprights[1:-1]
+    if not top:  # a comb's short teeth, which Hough's pieces may miss
+        inner = sorted(inner + _teeth(ink, base, reach / 1.5, height, first.x, last.x),
+                       key=lambda u: u.x)
     if top:
         inner = [u for u in inner if base.y(u.x) - u.top >= 0.85 * height]
     elif inner:
@@ -156,24 +159,51 @@ def _form_on(base, lines, uprights, reach, shape):
     xs = _regular(first.x, last.x, [u.x for u in inner], reach)
     if xs is None or (not top and len(xs) == 2):
         return None  # a line with a stroke at each end, or uprights at random
+    if top and np.diff(xs).min() < 0.6 * height:
+        return None  # boxes too narrow for a digit: a stroke split one
     uprights = [first] + inner + [last]
     cells = []
+    edge = reach / 1.5 / 2 + 1  # half the line's thickness, and a pixel
     for a, b in zip(xs[:-1], xs[1:]):
         bottom = base.y((a + b) / 2)
         ceiling = top[0].y((a + b) / 2) if top else bottom - 1.2 * max(height, b - a)
-        if b - a > 2 * reach:
-            cells.append((int(a + reach), int(ceiling + (reach if top else 0)),
-                          int(b - a - 2 * reach), int(bottom - ceiling - (2 if top else 1) * reach)))
+        if b - a > 2 * edge:
+            cells.append((int(a + edge), int(ceiling + (edge if top else 0)),
+                          int(b - a - 2 * edge), int(bottom - ceiling - (2 if top else 1) * edge)))
     if not cells:
         return None
     # The printed lines: Hough's pieces of them cover their width; a pixel
     # more each side takes their blurred edges.
-    mask = np.zeros(shape, np.uint8)
+    mask = np.zeros(ink.shape, np.uint8)
     pieces = base.pieces + [p for u in uprights for p in u.pieces] + (top[0].pieces if top else [])
     for x0, y0, x1, y1 in pieces:
         cv2.line(mask, (int(x0), int(y0)), (int(x1), int(y1)), 1, 1)
     mask = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2)
     return Form(cells, mask > 0)
+
+
+def _teeth(ink, base, thickness, height, first, last):
+    """A comb's teeth: the columns solid with ink just above the base line,
+    as thin as a printed line, between its two ends."""
+    xs = np.arange(int(first) + 1, int(last))
+    if not xs.size:
+        return []
+    band = max(3, int(0.12 * height))
+    above = base.y(xs) - thickness / 2 - 1  # the base line's upper edge
+    rows = np.round(above[None, :] - np.arange(1, band + 1)[:, None]).astype(int)
+    solid = (ink[np.clip(rows, 0, ink.shape[0] - 1), xs] & (rows >= 0)).mean(axis=0) >= 0.8
+    teeth = []
+    starts = np.flatnonzero(solid & ~np.r_[False, solid[:-1]])
+    ends = np.flatnonzero(solid & ~np.r_[solid[1:], False])
+    for a, b in zip(starts, ends):
+        if b - a + 1 <= 3 * thickness:  # a blob of a digit is wider
+            x = float(xs[(a + b) // 2])
+            column = ink[:int(above[(a + b) // 2]), int(x)]
+            gaps = np.flatnonzero(~column[::-1])
+            tall = int(gaps[0]) if gaps.size else column.size
+            y = base.y(x)
+            teeth.append(_Upright(x, y - tall, [np.float32([x, y, x, y - tall])]))
+    return teeth
 
 
 def _regular(first, last, inner, reach):

@@ -221,10 +221,12 @@ def _in_cells(form, mask, ink, to_picture):
     """One candidate digit for each cell of a form holding ink."""
     digits = []
     n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
-    centres = stats[:, :2] + stats[:, 2:4] / 2
+    px, py, pw, ph = (stats[:, i].astype(np.float64) for i in range(4))
     for cx, cy, cw, ch in form.cells:
-        inside = ((centres[:, 0] >= cx) & (centres[:, 0] < cx + cw) & (centres[:, 1] >= cy)
-                  & (centres[:, 1] < cy + ch) & (np.maximum(stats[:, 2], stats[:, 3]) >= 0.15 * min(cw, ch)))
+        # The pieces mostly inside the cell (a digit may reach over its box).
+        across = np.clip(np.minimum(px + pw, cx + cw) - np.maximum(px, cx), 0, None)
+        down = np.clip(np.minimum(py + ph, cy + ch) - np.maximum(py, cy), 0, None)
+        inside = (across * down >= 0.5 * pw * ph) & (np.maximum(pw, ph) >= 0.15 * min(cw, ch))
         inside[0] = False
         if not inside.any():
             continue  # an empty box
