@@ -96,58 +96,82 @@ def writing_pieces(mask, ink, found, stroke):
         if not grown:
             break
     groups = _group(np.flatnonzero(writing), x, y, w, h, height)
+    # A digit has ink: a smudge or a speck with a fraction of the ink of
+    # the biggest digit is none (a 1 has a quarter of an 8's).
+    inked = [int(area[g].sum()) for g in groups]
+    groups = [g for g, a in zip(groups, inked) if a >= 0.15 * max(inked, default=0)]
     # The writing's height: its digits' typical height (the pieces the
     # search began with may have been one digit, or part of one).
     tops = np.array([y[g].min() for g in groups])
     heights = np.array([(y + h)[g].max() for g in groups]) - tops
     if len(heights):
         height = float(np.median(heights[heights >= 0.5 * heights.max()]))
+    # A lone piece is cut only if far wider than any digit (a wide 0, a 5
+    # whose hat reaches far out, are one).
+    widest = 0.9 * height if np.count_nonzero(heights >= TALL * height) >= 2 else 1.6 * height
     atoms = []
     for group in groups:
         gx0, gy0 = x[group].min(), y[group].min()
         gx1, gy1 = (x + w)[group].max(), (y + h)[group].max()
         local = np.isin(labels[gy0:gy1, gx0:gx1], group)
-        atoms += _cut_wide(local, (gx0, gy0), height, stroke)
+        atoms += _cut_wide(local, (gx0, gy0), height, stroke, widest)
     return _in_reading_order(atoms), height
 
 
 def _group(labels, x, y, w, h, height):
     """Pieces of one digit grouped: those overlapping across by half the
-    narrower's width, and small pieces (under half the height) with the
-    group nearest them; specks far from any group are dropped."""
-    big = [[label] for label in labels if h[label] >= 0.45 * height]
-    small = [label for label in labels if h[label] < 0.45 * height]
-    big.sort(key=lambda group: x[group[0]])
+    narrower's width, or stacked one above the other (digits stand side by
+    side, a broken stroke's pieces above each other); and small pieces
+    (under TALL of the height) with the group nearest them, or stacked
+    together. Specks far from any group are dropped."""
+    def overlap(a, b, start, size):
+        return min(start[a] + size[a], start[b] + size[b]) - max(start[a], start[b])
+
+    def together(a, b):
+        across, down = overlap(a, b, x, w), overlap(a, b, y, h)
+        narrower, lower = min(w[a], w[b]), min(h[a], h[b])
+        return across >= 0.5 * narrower or (across >= 0.2 * narrower and down <= 0.3 * lower)
+
+    big = sorted((label for label in labels if h[label] >= TALL * height), key=lambda label: x[label])
+    small = [label for label in labels if h[label] < TALL * height]
     groups = []
-    for group in big:
-        label = group[0]
-        if groups:
-            last = groups[-1]
-            lx0, lx1 = x[last].min(), (x + w)[last].max()
-            overlap = min(lx1, x[label] + w[label]) - max(lx0, x[label])
-            if overlap >= 0.5 * min(lx1 - lx0, w[label]):
-                last.append(label)
-                continue
-        groups.append(group)
+    for label in big:
+        if groups and any(together(label, other) for other in groups[-1]):
+            groups[-1].append(label)
+        else:
+            groups.append([label])
+    left = []
     for label in small:
         best, distance = None, 0.35 * height  # a 5's hat or a dot: close to its digit
         for group in groups:
             gx0, gx1 = x[group].min(), (x + w)[group].max()
             gap = max(gx0 - (x[label] + w[label]), x[label] - gx1, 0)
-            overlap = min(gx1, x[label] + w[label]) - max(gx0, x[label])
-            gap = gap - max(overlap, 0)  # overlapping across: closer still
+            across = min(gx1, x[label] + w[label]) - max(gx0, x[label])
+            gap = gap - max(across, 0)  # overlapping across: closer still
             if gap < distance:
                 best, distance = group, gap
         if best is not None and w[label] >= 0.25 * height:
             best.append(label)  # (a full stop is small both ways: no part of a digit)
-    return groups
+        elif best is None:
+            left.append(label)
+    # Small pieces stacked into a digit's height: a digit broken across.
+    for n, a in enumerate(left):
+        for b in left[n + 1:]:
+            top, bottom = min(y[a], y[b]), max(y[a] + h[a], y[b] + h[b])
+            if together(a, b) and bottom - top >= TALL * height:
+                groups.append([a, b])
+                break
+    return sorted(groups, key=lambda group: x[group].min())
 
 
-def _cut_wide(local, corner, height, stroke):
-    """A group as atoms: itself, or, if far wider than a digit is, pieces
-    cut where its ink is thinnest (digits that touch or overlap)."""
+TALL = 0.6  # a piece this high, relative to the writing, may be a digit on its own
+
+
+def _cut_wide(local, corner, height, stroke, widest):
+    """A group as atoms: itself, or, if wider than `widest`, pieces cut
+    where its ink is thinnest (digits that touch or overlap)."""
     gh, gw = local.shape
-    if gw <= 0.9 * height:
+    if gw <= widest:
         return [Atom(local, (corner[0], corner[1], gw, gh))]
     # Where to cut: the columns with the least ink, at least a quarter of
     # the height from the ends and from each other, as many as the width
