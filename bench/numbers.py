@@ -249,7 +249,7 @@ def speed(x, y, repeats=5):
     decode, prepare = min(t[0] for t in times), min(t[1] for t in times)
     print(f"\n12 MP photo of {''.join(str(int(d)) for d in y[:6])}, one OpenCV thread, best of "
           f"{repeats}: {1000 * (decode + prepare):.0f} ms (decode_image {1000 * decode:.0f} ms, "
-          f"read_number() {1000 * prepare:.0f} ms, {len(prepared.places)} places; "
+          f"read_number() {1000 * prepare:.0f} ms, {prepared.atoms} atoms, {len(prepared.candidates)} candidates; "
           f"{len(data) // 1024} kB JPEG)")
 
 
