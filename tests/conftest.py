@@ -52,3 +52,10 @@ def digits(mnist_test):
     """The first 40 test digits and their labels."""
     x, y = mnist_test
     return x[:40], y[:40]
+
+
+@pytest.fixture(scope="session")
+def model(model_path):
+    """The trained network, loaded in this process as main.py loads it."""
+    import main
+    return main.load_model(model_path)

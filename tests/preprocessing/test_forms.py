@@ -1,0 +1,93 @@
+"""forms.py: a printed box or a comb of boxes found, taken out, read a cell at a time."""
+import cv2
+import numpy as np
+
+import main
+import preprocessing
+from bench import numbers
+from bench.pictures import PENS
+
+
+def typical(mnist_test, digit):
+    x, y = mnist_test
+    pool = np.flatnonzero(y == digit)
+    images = x[pool].reshape(len(pool), -1).astype(np.float32)
+    return x[pool[np.argmin(np.square(images - images.mean(axis=0)).sum(axis=1))]]
+
+
+def comb(mnist_test, text, rng, closed=False):
+    """A comb (or a row of boxes) of len(text) cells, a digit in each cell
+    whose character is not a space; photographed."""
+    size = 130
+    form, line = numbers.form_boxes(len(text), size, rng, comb=not closed)
+    cover = np.zeros(form.shape, np.float32)
+    for cell, char in enumerate(text):
+        if char == " ":
+            continue
+        digit = numbers.digit_cover(typical(mnist_test, int(char)), 85, rng)
+        h, w = digit.shape
+        top, left = line + (size - h) // 2, line + cell * size + (size - w) // 2
+        cover[top:top + h, left:left + w] = digit
+    page = (form.shape[0] + 240, form.shape[1] + 200)
+    return numbers.photograph(cover, rng, page, form=form, light=0.3, pens=PENS[:1])
+
+
+def read(model, data):
+    result = main.Result("form")
+    main.prepare(result, preprocessing.decode_image(data), "mnist")
+    main.read_results(model, [result])
+    return result
+
+
+def test_a_comb_is_read_a_cell_at_a_time_and_empty_cells_are_skipped(model, mnist_test):
+    rng = np.random.default_rng(0)
+    data = comb(mnist_test, "30 52 ", rng)
+    img = preprocessing.decode_image(data)
+    result = read(model, data)
+    assert result.number == "3052"
+    # Each digit's box lies in its own cell: cells 0, 1, 3 and 4 of six.
+    form_left = np.flatnonzero((img < 128).any(axis=0))[0]
+    cells = [(d.box[0] + d.box[2] / 2 - form_left) // 130 for d in result.digits]
+    assert cells == [0, 1, 3, 4]
+
+
+def test_a_digit_in_a_printed_box_is_read_without_the_box(model, mnist_test):
+    """A box round one digit reads as the digit (the box used to go into
+    the 28x28 input with it)."""
+    rng = np.random.default_rng(1)
+    right = 0
+    for digit in range(10):
+        result = read(model, comb(mnist_test, str(digit), rng, closed=True))
+        right += result.number == str(digit)
+    assert right >= 9
+
+
+def test_find_form_finds_the_cells_of_a_row_of_boxes():
+    """Three printed boxes in a row, a 1 in the first and a 7 in the last,
+    a little tilted: three cells, evenly spaced, and the
+    lines' mask covers the lines and not the digits."""
+    mask = np.zeros((300, 600), np.uint8)
+    for n in range(4):
+        cv2.line(mask, (100 + 130 * n, 80), (100 + 130 * n + 3, 210), 1, 3)
+    cv2.line(mask, (100, 80), (490, 82), 1, 3)
+    cv2.line(mask, (100, 210), (493, 212), 1, 3)
+    cv2.line(mask, (165, 105), (160, 190), 1, 8)  # a 1
+    cv2.line(mask, (400, 110), (460, 110), 1, 8)  # a 7
+    cv2.line(mask, (460, 110), (420, 190), 1, 8)
+    form = preprocessing.find_form(mask > 0, stroke=8)
+    assert form is not None and len(form.cells) == 3
+    widths = [w for _, _, w, _ in form.cells]
+    assert max(widths) - min(widths) <= 6  # evenly spaced, as printed
+    assert form.lines[82, 300] and form.lines[150, 101] and not form.lines[150, 163]
+
+
+def test_ruled_paper_is_not_a_form(mnist_test):
+    """Squared paper is a grid of boxes, but its lines cross the page."""
+    x, y = mnist_test
+    for _, data, _ in numbers.make_numbers(x, y, 4, seed=3, kinds=("ruled",)):
+        img = preprocessing.decode_image(data)
+        try:
+            writing = preprocessing.read_number(img)
+        except preprocessing.NoDigitFound:
+            continue
+        assert writing.skips is not None  # read as writing, not cell by cell
