@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 
+import draw
 import preprocessing
 from preprocessing import ImageError, NoDigitFound
 from tf_quiet import import_keras, run_script
@@ -19,7 +20,8 @@ from tf_quiet import import_keras, run_script
 EXAMPLES = """examples:
   python main.py                       the sample, samples/eight-test.png
   python main.py my-digit.png more/    images, or folders of images
-  python main.py photos/ --json        one JSON object per image"""
+  python main.py photos/ --json        one JSON object per image
+  python main.py --draw                draw a digit with the mouse, watch the network read it"""
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "samples", "eight-test.png")
@@ -199,6 +201,9 @@ def parse_args(argv=None):
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object per image per line (no plot)")
     parser.add_argument("--no-plot", action="store_true", help="do not show the figures")
+    parser.add_argument("--draw", action="store_true",
+                        help="draw a digit with the mouse instead, and watch the network read "
+                             "it layer by layer (needs a window)")
     return parser.parse_args(argv)
 
 
@@ -215,6 +220,10 @@ def main(argv=None):
     except SetupError as error:
         print(f"main.py: error: {error}", file=sys.stderr)
         return 2
+
+    # Or draw a digit with the mouse, and watch the network read it.
+    if args.draw:
+        return draw.run(model, args)
 
     # Read each image and turn it into the 28x28 input the model knows.
     results = find_images(args.images)
