@@ -192,11 +192,11 @@ class DenseNetwork(Network):
         kernel = self.weights[2 * layer]
         if layer == 0:  # its 784 weights, one for each pixel
             weights = kernel[:, neuron].reshape(28, 28)
-            what = "its 784 weights, one a pixel"
+            what = "its 784 weights\n(one for each pixel)"
         else:  # one weight from each neuron of the layer before
             weights = to_grid(kernel[:, neuron], self.grids[layer - 1])
             strongest = np.argsort(kernel[:, neuron])[::-1][:3]
-            what = "its weights from layer {}\n(most from {})".format(
+            what = "its weights from\nlayer {} (most from {})".format(
                 layer, ", ".join(str(n) for n in strongest))
         push = None
         if reading is not None and reading.x is not None:
@@ -207,7 +207,7 @@ class DenseNetwork(Network):
                 on = reading.hidden[earlier] > 0
                 through = self.weights[2 * earlier] @ (through * on)
             push = (reading.x.reshape(-1) * through).reshape(28, 28)
-        what = f"layer {layer + 1}, neuron {neuron}:\n{what}"
+        what = f"layer {layer + 1}, neuron {neuron}: {what}"
         return weights, what, push, "what each part of the drawing\nadds to it (input x weight)"
 
 
@@ -258,12 +258,12 @@ class KerasNetwork(Network):
         if kernel.ndim == 4:  # a convolution: its small kernel, and the map it makes
             weights = kernel[:, :, :, neuron].mean(axis=2)
             push = None if received is None else reading.hidden[layer][:, :, neuron]
-            return (weights, f"{shown.name}, map {neuron}:\nits {'x'.join(map(str, weights.shape))} kernel", push,
+            return (weights, f"{shown.name}, map {neuron}: its\n{'x'.join(map(str, weights.shape))} kernel", push,
                     "what it finds\nin the drawing")
         weights = kernel[:, neuron]
         shape = self.fed_shape(shown)
         push = None if received is None else received.reshape(-1) * weights
-        return (tiles(weights, shape), f"{shown.name}, neuron {neuron}:\nits {weights.size} weights",
+        return (tiles(weights, shape), f"{shown.name}, neuron {neuron}: its\n{weights.size} weights",
                 None if push is None else tiles(push, shape), "what each input\nadds to it (input x weight)")
 
     def fed_shape(self, layer):
@@ -319,10 +319,11 @@ class Pad:
         self.selected = None  # (layer, neuron) clicked
         self.reading = None
         self.last_read = 0.0
+        self.interval = INTERVAL
         self.timing = {}  # the last update's parts, in seconds (for bench/draw_update.py)
         self.finished = False
+        self.shown_status = None  # the status line as last drawn
         self.layout()
-        self.background = None
         for name, handler in (("button_press_event", self.on_press),
                               ("motion_notify_event", self.on_move),
                               ("button_release_event", self.on_release),
@@ -344,20 +345,23 @@ class Pad:
         w = side * height / width
         # Square, centred at 24% of the width and half the height.
         self.ax_pad = fig.add_axes((0.24 - w / 2, 0.5 - side / 2, w, side))
-        self.pad_image = self.ax_pad.imshow(self.ink, cmap="gray", vmin=0, vmax=255,
-                                            interpolation="bilinear", interpolation_stage="data",
-                                            animated=True)
+        self.ax_pad.set(xlim=(-0.5, PAD - 0.5), ylim=(PAD - 0.5, -0.5), aspect="equal")
+        # The drawing is shown scaled by OpenCV to the pad's size on the screen
+        # and put there pixel for pixel (see pad_view): a fifth of the time
+        # matplotlib takes to resample it.
+        self.pad_image = fig.figimage(np.zeros((1, 1, 4), np.uint8), origin="upper",
+                                      interpolation="none", animated=True)
         self.ax_pad.set_title("draw a digit here (left mouse)", fontsize=10)
         self.title = fig.text(0.5, 0.965, "", ha="center", va="center", fontsize=14,
                               weight="bold", animated=True)
         fig.text(0.24, 0.035, KEYS, ha="center", va="center", fontsize=8.5, color="0.3")
-        self.status = fig.text(0.745, 0.035, "", ha="center", va="center", fontsize=9,
+        self.status = fig.text(0.745, 0.02, "", ha="center", va="center", fontsize=9,
                                color="tab:blue", animated=True)
 
         # Right: three rows of two panels.
         left, right = 0.53, 0.77
         panel_w = 0.2
-        rows = (0.66, 0.375, 0.09)
+        rows = (0.66, 0.375, 0.08)
         panel_h = 0.22
 
         def square(x, y):  # a square panel, centred in its place
@@ -396,18 +400,30 @@ class Pad:
                                                        fontsize=9, animated=True)
         self.push_title = self.ax_push.set_title("and what the drawing\nadds to it",
                                                  fontsize=9, animated=True)
-        fig.text(0.745, 0.07, "weights and what they add: red positive, blue negative",
+        fig.text(0.745, 0.05, "weights and what they add: red positive, blue negative",
                  ha="center", va="center", fontsize=8, color="0.3")
         for ax in [self.ax_pad, self.ax_input, self.ax_weights, self.ax_push] + self.ax_grids:
             ax.set_xticks([])
             ax.set_yticks([])
 
-        self.frames = [spine for ax in (self.ax_pad, self.ax_input, self.ax_weights, self.ax_push,
-                                        *self.ax_grids) for spine in ax.spines.values()]
-        # What changes, and is drawn over the rest at each update.
-        self.animated = ([self.pad_image, self.input_image] + list(self.bars) + self.grid_images
-                         + [self.weights_image, self.push_image, self.weights_title,
-                            self.push_title, self.title, self.status])
+        # What changes: each part is drawn again over its area's background,
+        # kept after each full draw. An area is an axes or a rectangle in
+        # figure fractions; no two hold the same changing artists.
+        def around(x):  # a lower panel with its title
+            return (x - 0.01, rows[2] - 0.005, x + panel_w + 0.01, rows[2] + panel_h + 0.06)
+
+        self.parts = {
+            "pad": (self.ax_pad, [self.pad_image]),
+            "input": (self.ax_input, [self.input_image]),
+            "bars": (self.ax_bars, list(self.bars)),
+            "weights": (around(left), [self.weights_image, self.weights_title]),
+            "push": (around(right), [self.push_image, self.push_title]),
+            "title": ((0, 0.93, 1, 1), [self.title]),
+            "status": ((0.5, 0, 1, 0.035), [self.status]),
+        }
+        for n, (ax, image) in enumerate(zip(self.ax_grids, self.grid_images)):
+            self.parts[f"grid{n}"] = (ax, [image])
+        self.areas = {}  # each part's area in pixels, and its background
 
     # ### Drawing with the mouse
     def to_canvas(self, event):
@@ -435,7 +451,7 @@ class Pad:
             return
         self.add_segment(stroke[-1], point)
         stroke.append(point)
-        if time.perf_counter() - self.last_read >= INTERVAL:
+        if time.perf_counter() - self.last_read >= self.interval:
             self.update_reading()
         else:
             self.redraw("pad")
@@ -477,6 +493,7 @@ class Pad:
         self.last_read = time.perf_counter()
         r = self.reading = self.read()
         blank = r.x is None
+        changed = ["pad", "input", "bars"] + [f"grid{n}" for n in range(len(self.grid_images))]
         self.input_image.set_data(np.zeros((28, 28)) if blank else r.x)
         for bar, p in zip(self.bars, np.zeros(10) if blank else r.probabilities):
             bar.set_height(p)
@@ -492,10 +509,18 @@ class Pad:
             else:
                 image.set_data(tiles(values, values.shape))
             image.set_clim(0, 1 if values is None else max(float(np.nanmax(values)), 1e-6))
-        self.show_inside()
+        if self.selected is not None:
+            self.show_inside()
+            changed.append("push")
+        texts = self.title.get_text(), self.status.get_text(), self.shown_status
         self.show_title()
+        # Text takes a couple of milliseconds to draw: only when it changed.
+        changed += [name for name, before, now in (
+            ("title", texts[0], self.title.get_text()),
+            ("status", texts[2], texts[1])) if before != now]
+        self.shown_status = self.status.get_text()
         start = time.perf_counter()
-        self.redraw()
+        self.redraw(*changed)
         self.timing["redraw"] = time.perf_counter() - start
 
     def show_title(self):
@@ -525,15 +550,17 @@ class Pad:
         self.selected = (layer, row * grid.cols + col)
         if self.marker is not None:
             self.marker.remove()
-            self.animated.remove(self.marker)
+            for _, artists in self.parts.values():
+                if self.marker in artists:
+                    artists.remove(self.marker)
         import matplotlib.patches as patches
         w, h = (1, 1) if grid.tile == (1, 1) else (tw + 1, th + 1)
         self.marker = patches.Rectangle((col * w - 0.5, row * h - 0.5), w, h, fill=False,
                                         edgecolor="cyan", linewidth=1.5, animated=True)
         self.ax_grids[layer].add_patch(self.marker)
-        self.animated.append(self.marker)
+        self.parts[f"grid{layer}"][1].append(self.marker)
         self.show_inside()
-        self.redraw()
+        self.canvas.draw()  # all of it: the lower panels may change shape
 
     def show_inside(self):
         if self.selected is None:
@@ -619,32 +646,48 @@ class Pad:
 
     # ### Redrawing only what changed
     def on_draw(self, event):
-        """After a full draw (the first, or a resize): keep the static parts
-        of each panel's area, then draw the changing parts over them."""
-        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-        self.draw_animated()
+        """After a full draw (the first, a resize, a neuron chosen): keep each
+        part's background, then draw the changing artists over it."""
+        from matplotlib.transforms import Bbox
+        for name, (where, artists) in self.parts.items():
+            if isinstance(where, tuple):
+                box = Bbox.from_extents(*where).transformed(self.fig.transFigure)
+            else:  # an axes, with its frame
+                box = where.bbox.padded(2)
+            self.areas[name] = box, self.canvas.copy_from_bbox(box)
+        self.pad_image.set_data(self.pad_view())
+        for where, artists in self.parts.values():
+            for artist in artists:
+                self.fig.draw_artist(artist)
+            if not isinstance(where, tuple):
+                for spine in where.spines.values():
+                    self.fig.draw_artist(spine)
 
-    def draw_animated(self):
-        for artist in self.animated:
-            self.fig.draw_artist(artist)
-        for spine in self.frames:  # the images were drawn over their frames
-            self.fig.draw_artist(spine)
+    def pad_view(self):
+        """The drawing as RGBA pixels, at the size the pad has on the screen."""
+        box = self.ax_pad.bbox
+        self.pad_image.ox, self.pad_image.oy = round(box.x0), round(box.y0)
+        size = (max(1, round(box.width)), max(1, round(box.height)))
+        return cv2.cvtColor(cv2.resize(self.ink, size, interpolation=cv2.INTER_LINEAR),
+                            cv2.COLOR_GRAY2RGBA)
 
-    def redraw(self, only=None):
-        """Redraw the changing artists over the kept background and show them.
-        `only="pad"`: the pad's image alone, which covers its area."""
-        self.pad_image.set_data(self.ink)
-        if self.background is None:
-            self.canvas.draw()  # draws the rest, and on_draw the changing parts
-        elif only == "pad":
-            self.fig.draw_artist(self.pad_image)
-            for spine in self.ax_pad.spines.values():
-                self.fig.draw_artist(spine)
-            self.canvas.blit(self.ax_pad.bbox)
-        else:
-            self.canvas.restore_region(self.background)
-            self.draw_animated()
-            self.canvas.blit(self.fig.bbox)
+    def redraw(self, *names):
+        """Draw these parts again (all, if none are named) over their kept
+        backgrounds, and show them."""
+        if not self.areas:
+            self.canvas.draw()  # the first time: the lot, and on_draw keeps the areas
+            return
+        self.pad_image.set_data(self.pad_view())
+        for name in names or self.parts:
+            where, artists = self.parts[name]
+            box, background = self.areas[name]
+            self.canvas.restore_region(background)
+            for artist in artists:
+                self.fig.draw_artist(artist)
+            if not isinstance(where, tuple):
+                for spine in where.spines.values():
+                    self.fig.draw_artist(spine)
+            self.canvas.blit(box)
 
     # ### The end: print the last reading, as for a file
     def finish(self):
