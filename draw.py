@@ -310,7 +310,7 @@ class Pad:
     def __init__(self, network, figure, preprocess="mnist", json_lines=False, out=None):
         self.network, self.fig, self.canvas = network, figure, figure.canvas
         self.preprocess, self.json_lines = preprocess, json_lines
-        self.out = out or sys.stdout
+        self.out = out  # where the last reading is printed (default: stdout)
         self.ink = np.full((PAD, PAD), 255, np.uint8)  # what is drawn: dark on white
         self.strokes = []  # each a list of (x, y) points on the canvas, for undo
         self.drawing = False
@@ -695,12 +695,13 @@ class Pad:
             return
         self.finished = True
         said = self.result()
+        out = self.out or sys.stdout
         if self.json_lines:
             import json
-            print(json.dumps(said.json), file=self.out)
+            print(json.dumps(said.json), file=out)
         else:
-            print(said.describe, file=self.out)
-        self.out.flush()
+            print(said.describe, file=out)
+        out.flush()
         if self.canvas.manager is not None:  # a window: close it, if still open
             import matplotlib.pyplot as plt
             plt.close(self.fig)
