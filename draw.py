@@ -436,6 +436,7 @@ class Pad:
             return
         if event.inaxes is self.ax_pad:
             self.drawing = True
+            self.say("")  # what was said is about an earlier drawing
             self.strokes.append([self.to_canvas(event)])
             self.add_segment(self.strokes[-1][-1], self.strokes[-1][-1])
             self.redraw("pad")
@@ -694,6 +695,11 @@ class Pad:
         if self.finished:
             return
         self.finished = True
+        if self.network.state():
+            # Printed as for a file: by the network as it was trained.
+            self.network.restore()
+            self.reading = self.read()
+            print("(read again with the network's own weights and biases)", file=sys.stderr)
         said = self.result()
         out = self.out or sys.stdout
         if self.json_lines:

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 import draw
 import main
-from conftest import run
+from conftest import ROOT, run
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +171,9 @@ def test_b_n_r_break_the_network_and_restore_it(pad):
     key(pad, "r")
     assert np.allclose(pad.reading.probabilities, intact)
     assert "[" not in pad.title.get_text()
+    key(pad, "b")  # ending with a broken network prints what a file would get
+    pad.finish()
+    assert np.allclose(pad.reading.probabilities, intact)
 
 
 def test_q_prints_the_last_reading_as_for_a_file(pad, capsys):
@@ -200,11 +203,14 @@ def test_json_of_a_drawing_and_of_an_empty_pad(model):
 
 
 def test_the_convnet_shows_its_feature_maps(tmp_path):
-    path = tmp_path / "cnn.keras"
-    trained = run("build_model.py", "--arch", "cnn", "--epochs", "1", "--limit", "3000",
-                  "--output", path)
-    assert trained.returncode == 0, trained.stderr
-    model = main.load_model(str(path))
+    # build_model.py's convnet, trained briefly here (in-process: seconds).
+    import build_model
+    (x_train, y_train), _ = build_model.load_data(os.path.join(ROOT, "mnist.npz"))
+    cnn = build_model.build_model("cnn")
+    build_model.compile_model(cnn, total_steps=16)
+    cnn.fit(x_train[:2000] / np.float32(255), y_train[:2000], epochs=1, batch_size=128, verbose=0)
+    build_model.save_model(cnn, str(tmp_path / "cnn.keras"))
+    model = main.load_model(str(tmp_path / "cnn.keras"))
     pad = open_pad(model)
     assert isinstance(pad.network, draw.KerasNetwork)
     stroke(pad, VERTICAL)
