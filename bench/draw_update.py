@@ -98,6 +98,8 @@ def main():
     print("median of its parts: " + ", ".join(
         f"{name} {1000 * statistics.median(p[name] for p in parts):.1f} ms"
         for name in ("preprocess", "network", "redraw")))
+    import matplotlib.pyplot as plt
+    plt.close(pad.fig)  # a window closes before Tk ends
 
 
 if __name__ == "__main__":
