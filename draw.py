@@ -591,6 +591,8 @@ class Pad:
     # ### Keys
     def on_key(self, event):
         key = event.key
+        if key in ("c", "u"):
+            self.drawing = False  # a stroke being drawn ends here
         if key == "c":
             self.strokes.clear()
             self.redraw_strokes()
@@ -599,7 +601,9 @@ class Pad:
             if self.strokes:
                 self.strokes.pop()
                 self.redraw_strokes()
-            self.say("took back the last stroke" if self.strokes or self.version else "")
+                self.say("took back the last stroke")
+            else:
+                self.say("nothing to undo")
         elif key == "s":
             self.save()
         elif key == "b":

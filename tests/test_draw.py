@@ -116,6 +116,11 @@ def test_u_undoes_the_last_stroke(pad):
     assert read_digit(pad) == 1
     key(pad, "u")
     assert (pad.ink == 255).all()
+    # A key in the middle of a stroke ends it; moving on draws nothing.
+    mouse(pad, "button_press_event", VERTICAL[0])
+    key(pad, "c")
+    mouse(pad, "motion_notify_event", VERTICAL[-1])
+    assert (pad.ink == 255).all()
 
 
 def test_s_saves_a_png_that_main_reads_the_same_way(model, model_path, tmp_path, monkeypatch,
@@ -202,6 +207,7 @@ def test_json_of_a_drawing_and_of_an_empty_pad(model):
     assert out.getvalue() == "no digit found: the image is blank\n"
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # from inside Keras
 def test_the_convnet_shows_its_feature_maps(tmp_path):
     # build_model.py's convnet, trained briefly here (in-process: seconds).
     import build_model
