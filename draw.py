@@ -37,10 +37,11 @@ PEN = 18
 INTERVAL = 0.08  # seconds between live readings while drawing; always on release
 NOISE = 0.5  # each `n` adds noise with half the spread of each layer's weights
 FIGSIZE = (12, 6.4)  # inches at 100 dpi: fits a 1280x800 screen
-KEYS = "draw: left mouse    c clear   u undo   s save    b drop biases   n noise   r restore    q quit"
+KEYS = ("draw: left mouse    c clear   u undo   s save    "
+        "b drop biases   n noise   r restore    q quit")
 
 
-# ## Open the window
+# ## Open the window: Tk's, or one line saying why there can be none
 def run(model, args):
     """Open the pad on `model` (loaded by main.py); when the window closes,
     print the last reading as main.py prints a file's. Returns the exit code."""
@@ -82,7 +83,7 @@ def interactive_pyplot():
     return plt, None
 
 
-# ## The network, layer by layer
+# ## The network, layer by layer: every hidden layer's activations, fast
 @dataclasses.dataclass
 class Reading:
     """What the network made of the drawing."""
@@ -136,7 +137,8 @@ class Network:
 
     def add_noise(self):
         self.noise += 1
-        self.weights = [w if bias else w + self.rng.normal(0, NOISE * w.std(), w.shape).astype(w.dtype)
+        self.weights = [w if bias else
+                        (w + self.rng.normal(0, NOISE * w.std(), w.shape)).astype(w.dtype)
                         for w, bias in zip(self.weights, self.is_bias)]
         self.use(self.weights)
 
@@ -232,16 +234,16 @@ class KerasNetwork(Network):
             else:
                 self.grids.append(Grid(f"{layer.name}: {shape[-1]} neurons",
                                        *grid_shape(shape[-1])))
-        self.probe = keras.Model(model.inputs, [layer.output for layer in self.shown]
-                                 + [layer.input for layer in self.shown] + [model.outputs[0]])
-        self.input_shape = (1,) + tuple(model.input_shape[1:])
-        self.read(np.zeros((28, 28), np.float32))  # compiled now, not at the first stroke
         # Where each layer's weights are in model.get_weights().
         self.first = {}
         n = 0
         for layer in model.layers:
             self.first[layer.name] = n
             n += len(layer.weights)
+        self.probe = keras.Model(model.inputs, [layer.output for layer in self.shown]
+                                 + [layer.input for layer in self.shown] + [model.outputs[0]])
+        self.input_shape = (1,) + tuple(model.input_shape[1:])
+        self.read(np.zeros((28, 28), np.float32))  # compiled now, not at the first stroke
 
     def use(self, weights):
         self.model.set_weights(weights)
@@ -262,13 +264,14 @@ class KerasNetwork(Network):
         if kernel.ndim == 4:  # a convolution: its small kernel, and the map it makes
             weights = kernel[:, :, :, neuron].mean(axis=2)
             push = None if received is None else reading.hidden[layer][:, :, neuron]
-            return (weights, f"{shown.name}, map {neuron}: its\n{'x'.join(map(str, weights.shape))} kernel", push,
+            h, w = weights.shape
+            return (weights, f"{shown.name}, map {neuron}: its\n{h}x{w} kernel", push,
                     "what it finds\nin the drawing")
         weights = kernel[:, neuron]
         shape = self.fed_shape(shown)
-        push = None if received is None else received.reshape(-1) * weights
-        return (tiles(weights, shape), f"{shown.name}, neuron {neuron}: its\n{weights.size} weights",
-                None if push is None else tiles(push, shape), "what each input\nadds to it (input x weight)")
+        push = None if received is None else tiles(received.reshape(-1) * weights, shape)
+        what = f"{shown.name}, neuron {neuron}: its\n{weights.size} weights"
+        return tiles(weights, shape), what, push, "what each input\nadds to it (input x weight)"
 
     def fed_shape(self, layer):
         """The shape of what feeds a dense layer, before it was flattened."""
@@ -307,7 +310,7 @@ def tiles(values, shape):
     return out
 
 
-# ## The pad and its panels
+# ## The pad and its panels: mouse and keys in, the reading out
 class Pad:
     """The window: a canvas to draw on and panels that show the network's reading."""
 
@@ -536,12 +539,12 @@ class Pad:
         self.title.set_text(f"{text}   [{state}]" if state else text)
 
     def result(self):
-        """The reading as main.py's Result for a file, and its line and JSON."""
+        """The reading as main.py says it for a file (its Result's line and JSON)."""
         import main  # here, not at the top: main.py imports this module
         name = self.saved[0] if self.saved and self.saved[1] == self.version else "drawing"
         r = self.reading
         result = main.Result(name, x=r.x, prediction=r.probabilities, reason=r.reason)
-        return Said(result, main.describe(result), main.as_json(result))
+        return Said(main.describe(result), main.as_json(result))
 
     # ### Looking inside: a neuron's weights, and what the drawing adds to it
     def select(self, layer, x, y):
@@ -575,7 +578,8 @@ class Pad:
         self.weights_image.set_data(weights)
         limit = max(float(np.nanmax(np.abs(weights))), 1e-6)
         self.weights_image.set_clim(-limit, limit)
-        self.weights_image.set_extent((-0.5, weights.shape[1] - 0.5, weights.shape[0] - 0.5, -0.5))
+        self.weights_image.set_extent((-0.5, weights.shape[1] - 0.5,
+                                       weights.shape[0] - 0.5, -0.5))
         self.weights_title.set_text(what)
         if push is None:
             push = np.zeros_like(weights)
@@ -630,7 +634,7 @@ class Pad:
         if not self.strokes:
             self.say("nothing to save: the pad is empty")
             return
-        ok, png = cv2.imencode(".png", self.ink)
+        _, png = cv2.imencode(".png", self.ink)
         for n in range(1, 10_000):
             name = f"drawing-{n}.png"
             try:
@@ -664,13 +668,18 @@ class Pad:
             else:  # an axes, with its frame
                 box = where.bbox.padded(2)
             self.areas[name] = box, self.canvas.copy_from_bbox(box)
-        self.pad_image.set_data(self.pad_view())
-        for where, artists in self.parts.values():
-            for artist in artists:
-                self.fig.draw_artist(artist)
-            if not isinstance(where, tuple):
-                for spine in where.spines.values():
-                    self.fig.draw_artist(spine)
+        for name in self.parts:
+            self.draw_part(name)
+
+    def draw_part(self, name):
+        where, artists = self.parts[name]
+        if name == "pad":
+            self.pad_image.set_data(self.pad_view())
+        for artist in artists:
+            self.fig.draw_artist(artist)
+        if not isinstance(where, tuple):  # the images cover their frames: draw them again
+            for spine in where.spines.values():
+                self.fig.draw_artist(spine)
 
     def pad_view(self):
         """The drawing as RGBA pixels, at the size the pad has on the screen."""
@@ -686,16 +695,10 @@ class Pad:
         if not self.areas:
             self.canvas.draw()  # the first time: the lot, and on_draw keeps the areas
             return
-        self.pad_image.set_data(self.pad_view())
         for name in names or self.parts:
-            where, artists = self.parts[name]
             box, background = self.areas[name]
             self.canvas.restore_region(background)
-            for artist in artists:
-                self.fig.draw_artist(artist)
-            if not isinstance(where, tuple):
-                for spine in where.spines.values():
-                    self.fig.draw_artist(spine)
+            self.draw_part(name)
             self.canvas.blit(box)
 
     # ### The end: print the last reading, as for a file
@@ -723,7 +726,6 @@ class Pad:
 
 @dataclasses.dataclass
 class Said:
-    """A reading as main.py says it for a file."""
-    result: object
+    """A reading as main.py says it for a file: a line, or a JSON object."""
     describe: str
     json: dict

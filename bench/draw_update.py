@@ -84,7 +84,8 @@ def main():
                         help="trained model (default: %(default)s)")
     parser.add_argument("--backend", default="agg",
                         help="matplotlib backend: agg (no window), or tkagg (default: %(default)s)")
-    parser.add_argument("--repeats", type=int, default=5, help="strokes drawn (default: %(default)s)")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="strokes drawn (default: %(default)s)")
     args = parser.parse_args()
 
     pad = open_pad(args.model, args.backend)
