@@ -89,6 +89,14 @@ def test_an_oval_reads_0(pad):
     assert pad.bars[0].get_height() == pytest.approx(pad.reading.probabilities[0])
 
 
+def test_a_small_digit_in_a_corner_reads_as_well(pad):
+    # Prepared as MNIST's digits were (cropped, scaled, centred): not misread
+    # as a tiny digit off to one side would be.
+    stroke(pad, [(60 + 12 * np.sin(a), 60 - 24 * np.cos(a)) for a in ANGLES])
+    assert read_digit(pad) == 0
+    assert pad.reading.x[10:18, 10:18].sum() < pad.reading.x.sum() / 4  # a ring round the centre
+
+
 def test_the_numpy_forward_pass_is_the_models(pad, model):
     stroke(pad, OVAL)
     expected = model.predict_on_batch(pad.reading.x[None])[0]
