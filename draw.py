@@ -37,8 +37,8 @@ PEN = 18
 INTERVAL = 0.08  # seconds between live readings while drawing; always on release
 NOISE = 0.5  # each `n` adds noise with half the spread of each layer's weights
 FIGSIZE = (12, 6.4)  # inches at 100 dpi: fits a 1280x800 screen
-KEYS = ("draw: left mouse    c clear   u undo   s save    "
-        "b drop biases   n noise   r restore    q quit")
+KEYS = ("left mouse: draw    c: clear    u: undo    s: save    q: quit\n"
+        "break it:  b: drop the biases    n: add noise    r: restore")
 
 
 # ## Open the window: Tk's, or one line saying why there can be none
@@ -361,7 +361,8 @@ class Pad:
         self.ax_pad.set_title("draw a digit here (left mouse)", fontsize=10)
         self.title = fig.text(0.5, 0.965, "", ha="center", va="center", fontsize=14,
                               weight="bold", animated=True)
-        fig.text(0.24, 0.035, KEYS, ha="center", va="center", fontsize=8.5, color="0.3")
+        fig.text(0.24, 0.04, KEYS, ha="center", va="center", fontsize=8.5, color="0.3",
+                 linespacing=1.6)
         self.status = fig.text(0.745, 0.02, "", ha="center", va="center", fontsize=9,
                                color="tab:blue", animated=True)
 
