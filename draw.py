@@ -533,8 +533,8 @@ class Pad:
         self.timing["redraw"] = time.perf_counter() - start
 
     def show_title(self):
-        text = self.result().describe
-        if self.reading.x is None:
+        text = self.result().describe  # or why there is no digit, as for a file
+        if self.reading.x is None and not self.strokes:
             text = "Draw a digit on the pad"
         state = self.network.state()
         self.title.set_text(f"{text}   [{state}]" if state else text)
