@@ -14,6 +14,7 @@ import sys
 
 import numpy as np
 
+import draw
 import preprocessing
 from preprocessing import ImageError, NoDigitFound
 from tf_quiet import import_keras, run_script
@@ -22,7 +23,8 @@ EXAMPLES = """examples:
   python main.py                       the sample, samples/eight-test.png
   python main.py my-digit.png more/    images, or folders of images
   python main.py photos/ --json        one JSON object per image
-  python main.py my-digit.jpg --steps  what each preprocessing stage made of it"""
+  python main.py my-digit.jpg --steps  what each preprocessing stage made of it
+  python main.py --draw                draw a digit with the mouse, watch the network read it"""
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "samples", "eight-test.png")
@@ -342,6 +344,9 @@ def parse_args(argv=None):
     parser.add_argument("--no-plot", action="store_true", help="do not show the figures")
     parser.add_argument("--steps", action="store_true",
                         help="under each figure, show the picture after each preprocessing stage")
+    parser.add_argument("--draw", action="store_true",
+                        help="draw a digit with the mouse instead, and watch the network read "
+                             "it layer by layer (needs a window)")
     return parser.parse_args(argv)
 
 
@@ -358,6 +363,10 @@ def main(argv=None):
     except SetupError as error:
         print(f"main.py: error: {error}", file=sys.stderr)
         return 2
+
+    # Or draw a digit with the mouse, and watch the network read it.
+    if args.draw:
+        return draw.run(model, args)
 
     # Read each image and turn it into the 28x28 input the model knows.
     results = find_images(args.images)

@@ -180,15 +180,20 @@ def _read_number(img, seen):
                       skip_costs(atoms, height))
     if not writing.candidates:
         raise NoDigitFound("no digit found: only specks, no strokes")
-    width = max(a.box[0] + a.box[2] for a in atoms) - min(a.box[0] for a in atoms)
-    if width <= WIDEST * height:
+    left_end = min(a.box[0] for a in atoms)
+    right_end = max(a.box[0] + a.box[2] for a in atoms)
+    if right_end - left_end <= WIDEST * height:
         try:
             # The writing may be one digit in pieces (a broken 0): one
-            # candidate is the whole of it, as mnist() reads it.
+            # candidate is the whole of it, as mnist() reads it, if what
+            # mnist() cut out is all of it.
             x = _form(found, seen)
-            box = (found.box[0], found.box[1], found.box[2] * scale, found.box[3] * scale)
-            writing.candidates.append(Candidate(0, len(atoms) - 1, x, found.box,
-                                                shape_prior(box, height)))
+            wx, _, ww, _ = to_picture((left_end, 0, right_end - left_end, 1))
+            cx, _, cw, _ = found.box
+            if cx <= wx + 0.05 * ww and cx + cw >= wx + 0.95 * ww:
+                box = (found.box[0], found.box[1], found.box[2] * scale, found.box[3] * scale)
+                writing.candidates.append(Candidate(0, len(atoms) - 1, x, found.box,
+                                                    shape_prior(box, height)))
         except NoDigitFound:
             pass
     return writing
