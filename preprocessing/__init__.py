@@ -9,7 +9,7 @@ it does and why):
     colour     one grey channel; which way round the ink is
     ground     a frame, a sheet on a table, a hard shadow
     ink        the ink against the paper around it; noise; the threshold
-    lines      ruled and squared paper's lines erased
+    lines      ruled and squared paper's lines erased; the pen on them
     strokes    the digit's strokes, not specks, margins or thumbs
     crop       the digit cut out at full resolution and cleaned
     form       MNIST's form: stroke width, slant, 20x20 box, centre of mass

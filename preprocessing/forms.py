@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ._shared import NoDigitFound, components_with_stats
+from .segment import Atom, Candidate, Writing, digit_input
+
 SQUARE = np.tan(np.radians(12))  # a form's lines are within 12 degrees of level or upright...
 SQUARE_TO_BASE = np.tan(np.radians(4))  # ...and its uprights within 4 degrees of square to its base
 
@@ -231,3 +234,31 @@ class _Upright:
     x: float  # where it meets the base line
     top: float  # its upper end
     pieces: list  # Hough's segments along it
+
+
+# Reading a form ---------------------------------------------------------------------
+
+def digits_in_cells(form, mask, ink, to_picture):
+    """One candidate digit for each cell of a form holding ink."""
+    digits = []
+    n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
+    px, py, pw, ph = (stats[:, i].astype(np.float64) for i in range(4))
+    for cx, cy, cw, ch in form.cells:
+        # The pieces mostly inside the cell (a digit may reach over its box).
+        across = np.clip(np.minimum(px + pw, cx + cw) - np.maximum(px, cx), 0, None)
+        down = np.clip(np.minimum(py + ph, cy + ch) - np.maximum(py, cy), 0, None)
+        inside = (across * down >= 0.5 * pw * ph) & (np.maximum(pw, ph) >= 0.15 * min(cw, ch))
+        inside[0] = False
+        if not inside.any():
+            continue  # an empty box
+        x0, y0 = stats[inside, 0].min(), stats[inside, 1].min()
+        x1, y1 = (stats[inside, 0] + stats[inside, 2]).max(), (stats[inside, 1] + stats[inside, 3]).max()
+        local = np.isin(labels[y0:y1, x0:x1], np.flatnonzero(inside))
+        try:
+            x, box = digit_input([Atom(local, (x0, y0, x1 - x0, y1 - y0))], ink)
+        except NoDigitFound:
+            continue
+        digits.append(Candidate(len(digits), len(digits), x, to_picture(box)))
+    if not digits:
+        raise NoDigitFound("no digit found: the boxes are empty")
+    return Writing(len(digits), digits)

@@ -7,6 +7,8 @@ pen is darker than the line: those pixels stay.
 import cv2
 import numpy as np
 
+from .ink import threshold_ink
+
 
 def find_lines(ink, noise, thin, sides=None):
     """The lines of ruled or squared paper: straight, at most `thin` pixels
@@ -157,3 +159,28 @@ def without_lines(ink, lines, noise, digit=None):
     # ruled pages.
     count = cv2.dilate(count, np.ones((5, 5), np.uint8))
     return np.where((count > 0) & (ink < 1.6 * level * count), 0, ink).astype(np.float32)
+
+
+# Writing on ruled paper ---------------------------------------------------------
+
+def ruled_paper(lines):
+    """Whether find_lines found a ruled or squared page, not a box's two
+    sides: three lines or more apart, or lines over a tenth of the page."""
+    if lines is None:
+        return False
+    return ((lines > 0).mean() > 0.1
+            or cv2.connectedComponents((lines == 1).astype(np.uint8))[0] - 1 >= 3)
+
+
+def pen_on_lines(ink, lines, noise):
+    """On ruled or squared paper, the pen's ink: a mask and an ink map of
+    what is clearly darker than the page's lines, the strokes left whole
+    where they cross a line."""
+    on_line = (lines == 1) & (ink > 3 * noise)
+    level = float(np.median(ink[on_line])) if on_line.any() else 0.0
+    # Where lines cross, their inks add up; a fitted line may lie a pixel off.
+    count = cv2.dilate(lines, np.ones((5, 5), np.uint8)).astype(np.float32)
+    mask = threshold_ink(ink, noise) & (ink >= 1.4 * level * count)
+    # Keep the pen's anti-aliased edges, not the lines beside them.
+    near = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    return mask, np.where(near, ink, 0).astype(np.float32)

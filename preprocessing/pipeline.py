@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ._shared import (MIN_WORK_SIZE, WORK_SIZE, NoDigitFound, bounding_box, components_with_stats,
-                      resize_longest, straight_line)
+from ._shared import MIN_WORK_SIZE, WORK_SIZE, NoDigitFound, bounding_box, resize_longest, straight_line
 from .colour import ink_is_dark, to_8bit, to_grey
 from .crop import cut_out
 from .form import FINE, centre, fit_box, fix_stroke_width, straighten, tutorial
 from .ground import Ground, cut_frame, find_ground, relight, runs_along
-from .forms import find_form
+from .forms import digits_in_cells, find_form
 from .ink import Page, quieten, threshold_ink
-from .segment import (WIDEST, Atom, Candidate, Writing, candidates, digit_input, shape_prior,
-                      skip_costs, writing_pieces)
+from .lines import pen_on_lines, ruled_paper
+from .segment import WIDEST, Candidate, Writing, candidates, shape_prior, skip_costs, writing_pieces
 from .strokes import Search, find_digit
 
 METHODS = ("mnist", "tutorial")
@@ -159,16 +158,16 @@ def _read_number(img, seen):
     # paper, whose lines make boxes of their own; but a box's two sides, in
     # a narrow picture, may have looked like ruled lines.
     form = None
-    if not _ruled_paper(search.lines):
+    if not ruled_paper(search.lines):
         form = find_form(threshold_ink(search.ink, search.noise), search.stroke,
                          ruled=search.lines is not None)
     if form is not None:
-        return _in_cells(form, mask & ~form.lines, search.without_lines, to_picture)
+        return digits_in_cells(form, mask & ~form.lines, search.without_lines, to_picture)
     ink = search.without_lines
     if search.lines is not None:
         # Erasing a page's lines cuts the strokes crossing them: the pen is
         # the ink darker than the lines, whole.
-        mask, ink = _pen_on_lines(search)
+        mask, ink = pen_on_lines(search.ink, search.lines, search.noise)
     atoms, height = writing_pieces(mask | search.found, ink, search.found, search.stroke)
     single = Writing(1, [Candidate(0, 0, None, None)])
     if len(atoms) <= 1:
@@ -197,55 +196,6 @@ def _read_number(img, seen):
         except NoDigitFound:
             pass
     return writing
-
-
-def _pen_on_lines(search):
-    """On ruled or squared paper, the pen's ink: a mask and an ink map of
-    what is clearly darker than the page's lines, the strokes left whole
-    where they cross a line."""
-    on_line = (search.lines == 1) & (search.ink > 3 * search.noise)
-    level = float(np.median(search.ink[on_line])) if on_line.any() else 0.0
-    # Where lines cross, their inks add up; a fitted line may lie a pixel off.
-    count = cv2.dilate(search.lines, np.ones((5, 5), np.uint8)).astype(np.float32)
-    mask = threshold_ink(search.ink, search.noise) & (search.ink >= 1.4 * level * count)
-    # Keep the pen's anti-aliased edges, not the lines beside them.
-    near = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    return mask, np.where(near, search.ink, 0).astype(np.float32)
-
-
-def _ruled_paper(lines):
-    """Whether find_lines found a ruled or squared page, not a box's two
-    sides: three lines or more apart, or lines over a tenth of the page."""
-    if lines is None:
-        return False
-    return ((lines > 0).mean() > 0.1
-            or cv2.connectedComponents((lines == 1).astype(np.uint8))[0] - 1 >= 3)
-
-
-def _in_cells(form, mask, ink, to_picture):
-    """One candidate digit for each cell of a form holding ink."""
-    digits = []
-    n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
-    px, py, pw, ph = (stats[:, i].astype(np.float64) for i in range(4))
-    for cx, cy, cw, ch in form.cells:
-        # The pieces mostly inside the cell (a digit may reach over its box).
-        across = np.clip(np.minimum(px + pw, cx + cw) - np.maximum(px, cx), 0, None)
-        down = np.clip(np.minimum(py + ph, cy + ch) - np.maximum(py, cy), 0, None)
-        inside = (across * down >= 0.5 * pw * ph) & (np.maximum(pw, ph) >= 0.15 * min(cw, ch))
-        inside[0] = False
-        if not inside.any():
-            continue  # an empty box
-        x0, y0 = stats[inside, 0].min(), stats[inside, 1].min()
-        x1, y1 = (stats[inside, 0] + stats[inside, 2]).max(), (stats[inside, 1] + stats[inside, 3]).max()
-        local = np.isin(labels[y0:y1, x0:x1], np.flatnonzero(inside))
-        try:
-            x, box = digit_input([Atom(local, (x0, y0, x1 - x0, y1 - y0))], ink)
-        except NoDigitFound:
-            continue
-        digits.append(Candidate(len(digits), len(digits), x, to_picture(box)))
-    if not digits:
-        raise NoDigitFound("no digit found: the boxes are empty")
-    return Writing(len(digits), digits)
 
 
 def lies_flat(mask):

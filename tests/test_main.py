@@ -180,8 +180,9 @@ def test_steps_strip_is_drawn_under_the_figure(model_path, tmp_path):
     assert steps.stdout == plain.stdout
     assert steps.stdout.startswith("The number is probably a 5 (")
     figure = cv2.imread(str(tmp_path / "five.prediction.png"))
-    # The plain figure is 10x3.4 inches; with the strip, 12x5.6 (100 dpi).
-    assert figure.shape[:2] == (560, 1200)
+    # The plain figure is 10 inches wide, 3.5 high; with the strip, 12 by
+    # 5.7 (100 dpi).
+    assert figure.shape[:2] == (572, 1200)
     # The strip's row: seven pictures, each with its own black-and-white
     # content, in the lower third of the figure.
     strip = cv2.cvtColor(figure[400:540], cv2.COLOR_BGR2GRAY)
