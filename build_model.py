@@ -5,14 +5,15 @@ pixels, build the model, compile it, evaluate it untrained, train it,
 evaluate it again, save it. `python build_model.py` reproduces the tutorial;
 `python build_model.py --help` lists the options that go beyond it.
 """
+# First, so that from here on Ctrl-C is one line and closed streams are handled.
+from tf_quiet import import_keras, run_script  # isort: skip
+
 import argparse
 import os
 import sys
 import time
 import zipfile
 
-# First: from here on Ctrl-C is one line, and closed streams are handled.
-from tf_quiet import import_keras, run_script  # isort: skip
 import numpy as np
 
 import compiled_fit

@@ -117,18 +117,18 @@ def process_alive(pid):
 @contextlib.contextmanager
 def interrupts_held():
     """Hold Ctrl-C for a step that must not be cut in half; raise it after."""
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(previous):
         yield
         return
     caught = []
-    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, previous)
         if caught:
-            raise KeyboardInterrupt
+            previous(*caught[0])
 
 
 @contextlib.contextmanager

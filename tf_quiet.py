@@ -15,7 +15,36 @@ import errno
 import os
 import signal
 import sys
-import tempfile
+
+
+# ## Ctrl-C
+# Set first: the scripts import this module before anything else, so a
+# Ctrl-C while TensorFlow loads (seconds) ends as cleanly as one later.
+INTERRUPTED = []  # a Ctrl-C that some library caught and ignored is still seen here
+
+
+def _on_interrupt(signum, frame):
+    INTERRUPTED.append(signum)
+    raise KeyboardInterrupt
+
+
+def _excepthook(kind, value, traceback):
+    if issubclass(kind, KeyboardInterrupt):
+        interrupted_exit()
+    sys.__excepthook__(kind, value, traceback)
+
+
+def interrupted_exit():
+    """Ctrl-C's one line and exit code, whatever was running."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this short
+    print("Interrupted", file=sys.stderr)
+    _flush_quietly(sys.stderr)
+    os._exit(130)
+
+
+if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    signal.signal(signal.SIGINT, _on_interrupt)
+sys.excepthook = _excepthook
 
 
 # ## Standard streams that are closed or fail
@@ -35,6 +64,9 @@ def open_standard_streams():
                 os.dup2(null, fd)
                 os.close(null)
             closed.add(fd)
+    # Python leaves sys.stdout or sys.stderr None if its fd was closed.
+    if sys.stdout is None:
+        sys.stdout = open(1, "w", closefd=False)
     if sys.stderr is None:
         sys.stderr = open(2, "w", closefd=False)
     return closed
@@ -78,25 +110,6 @@ class _Checked:
         return getattr(self._stream, name)
 
 
-# ## Ctrl-C
-def interrupted_exit():
-    """Ctrl-C's one line and exit code, whatever was running."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this short
-    print("Interrupted", file=sys.stderr)
-    _flush_quietly(sys.stderr)
-    os._exit(130)
-
-
-def _excepthook(kind, value, traceback):
-    """Ctrl-C while a script's imports run (TensorFlow takes seconds) is no bug."""
-    if issubclass(kind, KeyboardInterrupt):
-        interrupted_exit()
-    sys.__excepthook__(kind, value, traceback)
-
-
-sys.excepthook = _excepthook
-
-
 def _flush_quietly(stream):
     try:
         stream.flush()
@@ -107,17 +120,21 @@ def _flush_quietly(stream):
 # ## Import Keras quietly
 def import_keras():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # later C++ logs
+    import tempfile  # here, not above: tf_quiet is imported first, and fast
+
     _flush_quietly(sys.stderr)
     saved = os.dup(2)
 
     def restore_stderr():
         os.dup2(saved, 2)
 
+    previous = signal.getsignal(signal.SIGINT)
+
     def on_interrupt(signum, frame):  # stderr first, so "Interrupted" is seen
         restore_stderr()
-        raise KeyboardInterrupt
+        previous(signum, frame)
 
-    in_main_thread = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    in_main_thread = callable(previous)
     with tempfile.TemporaryFile() as log:
         if in_main_thread:
             signal.signal(signal.SIGINT, on_interrupt)
@@ -132,7 +149,7 @@ def import_keras():
         finally:
             restore_stderr()
             if in_main_thread:
-                signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.signal(signal.SIGINT, previous)
             os.close(saved)
     return keras
 
@@ -148,8 +165,12 @@ def run_script(main):
     sys.stdout = _Checked(sys.stdout, lost=True, closed=1 in CLOSED_AT_START)
     sys.stderr = _Checked(sys.stderr, lost=False)
     try:
+        if INTERRUPTED:  # during an import, and swallowed there
+            raise KeyboardInterrupt
         code = main()
         sys.stdout.flush()  # a full disk shows here, when the buffer is written
+        if INTERRUPTED:  # caught and ignored by a library along the way
+            raise KeyboardInterrupt
     except KeyboardInterrupt:
         interrupted_exit()
     except OutputLost as error:
