@@ -4,17 +4,23 @@ The steps follow the tutorial: load the model, read the image with OpenCV,
 turn it into the 28x28 white-on-black input the model was trained on,
 predict, and show the picture.
 """
+# First, so that from here on Ctrl-C is one line and closed streams are handled.
+from tf_quiet import import_keras, run_script  # isort: skip
+
 import argparse
 import dataclasses
 import json
 import os
+import stat
 import sys
+import unicodedata
+import zipfile
 
 import numpy as np
 
 import preprocessing
+import safe_write
 from preprocessing import ImageError, NoDigitFound
-from tf_quiet import import_keras, run_script
 
 EXAMPLES = """examples:
   python main.py                       the sample, samples/eight-test.png
@@ -55,23 +61,115 @@ class Result:
 
 
 # ## Load the model
+# What a digit model's .keras file may unpack to, checked before Keras reads
+# it: the tutorial's holds 4 KB of configuration and 1.4 MB of weights.
+MODEL_BUDGET = {"config.json": 2**20, "metadata.json": 2**16, "model.weights.h5": 64 * 2**20,
+                "model.weights.npz": 64 * 2**20}
+MODEL_OTHER_BUDGET = 2**20  # anything else in the file, all together
+
+
 def load_model(path):
-    """Load the trained network, checking it reads 28x28 digits into 10 classes."""
-    if not os.path.isfile(path):
-        raise SetupError(f"no model at {path}: run `python build_model.py` first")
+    """Load the trained network, checking it reads 28x28 digits into 10
+    probabilities. A model that ends in scores (logits), not probabilities,
+    gets a softmax added, and says so."""
+    check_model_file(path)
     keras = import_keras()  # TensorFlow loads here, not when main.py is imported
     try:
         model = keras.models.load_model(path)
     except Exception as error:  # a damaged file or another program's: one line, no traceback
-        raise SetupError(f"cannot load model {path}: {first_line(error)}")
-    if np.prod(model.input_shape[1:]) != 28 * 28 or model.output_shape[1:] != (10,):
-        raise SetupError(f"{path} is not a digit model: it maps {model.input_shape[1:]} "
-                         f"to {model.output_shape[1:]}, not 28x28 pixels to 10 digits")
+        raise SetupError(f"cannot load model {safe_name(path)}: {first_line(error)}")
+    check_model_shape(model, path)
+    if not gives_probabilities(model, path):
+        print(f"main.py: note: {safe_name(path)} gives scores, not probabilities: "
+              "a softmax turns them into probabilities", file=sys.stderr)
+        model = keras.Sequential([model, keras.layers.Softmax()])
     return model
 
 
+def check_model_file(path):
+    """A model file is a regular file and a zip archive whose members fit a
+    digit model: checked before Keras unpacks anything."""
+    name = safe_name(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise SetupError(f"no model at {name}: run `python build_model.py` first") from None
+    except OSError as error:  # a symlink loop, no permission...
+        raise SetupError(f"cannot open model {name}: {error.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise SetupError(f"{name} is a folder, not a model file")
+    if not stat.S_ISREG(mode):
+        raise SetupError(f"{name} is not a regular file")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except OSError as error:
+        raise SetupError(f"cannot read model {name}: {error.strerror}") from None
+    except Exception:  # BadZipFile, or a header zipfile cannot parse
+        raise SetupError(f"cannot load model {name}: it is not a .keras file, "
+                         "or it is cut short (not a whole zip archive)") from None
+    other = 0
+    for member in members:
+        budget = MODEL_BUDGET.get(member.filename)
+        if budget is None:
+            other += member.file_size
+        if member.file_size > (budget or MODEL_OTHER_BUDGET) or other > MODEL_OTHER_BUDGET:
+            raise SetupError(f"{name} is not a digit model: its {safe_name(member.filename)} "
+                             f"unpacks to {member.file_size:,} bytes, more than a digit "
+                             f"model needs ({budget or MODEL_OTHER_BUDGET:,})")
+
+
+def check_model_shape(model, path):
+    """One input of 28x28 pixels (any layout), one output of 10."""
+    name = safe_name(path)
+    if len(model.inputs) != 1 or len(model.outputs) != 1:
+        raise SetupError(f"{name} is not a digit model: it has {len(model.inputs)} input(s) "
+                         f"and {len(model.outputs)} output(s), not one of each")
+    size = model.input_shape[1:]
+    if (None in size or int(np.prod(size)) != 28 * 28
+            or tuple(model.output_shape[1:]) != (10,)):
+        raise SetupError(f"{name} is not a digit model: it maps {size} "
+                         f"to {tuple(model.output_shape[1:])}, not 28x28 pixels to 10 digits")
+
+
+def gives_probabilities(model, path):
+    """Whether the model's outputs are probabilities, tried on a few inputs;
+    a model that gives NaN (damaged weights) is refused."""
+    damaged = (f"{safe_name(path)} is damaged: it holds or answers NaN (not a number) or "
+               "infinity; train it again with `python build_model.py`")
+    if not all(np.all(np.isfinite(w)) for w in model.get_weights()):
+        raise SetupError(damaged)
+    rng = np.random.default_rng(0)
+    probe = np.stack([np.zeros((28, 28)), np.ones((28, 28)), rng.random((28, 28)),
+                      rng.random((28, 28)) ** 4]).astype(np.float32)
+    try:
+        outputs = predict(model, list(probe))
+    except Exception as error:
+        raise SetupError(f"cannot run model {safe_name(path)}: {first_line(error)}") from None
+    if not np.all(np.isfinite(outputs)):
+        raise SetupError(damaged)
+    return bool(np.all(outputs >= -1e-6) and np.all(outputs <= 1 + 1e-6)
+                and np.allclose(outputs.sum(axis=1), 1, atol=1e-3))
+
+
 def first_line(error):
-    return str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+    return safe_name(str(error).strip().splitlines()[0]) if str(error).strip() \
+        else type(error).__name__
+
+
+def safe_name(text):
+    """`text` as one line of valid text, the same in text and JSON output:
+    control characters escaped (\\n, \\x1b), and bytes of a file name that
+    are not UTF-8 written as \\xff."""
+    parts = []
+    for char in text:
+        if "\udc80" <= char <= "\udcff":  # a byte os.fsdecode could not decode
+            parts.append(f"\\x{ord(char) - 0xdc00:02x}")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            parts.append(char.encode("unicode_escape").decode("ascii"))
+        else:
+            parts.append(char)
+    return "".join(parts)
 
 
 # ## Read the images
@@ -125,19 +223,20 @@ def predict(model, inputs):
 def describe(result):
     """One line of text for one image."""
     if result.error:
-        return result.error
+        return safe_name(result.error)
     if result.reason:
-        return result.reason
+        return safe_name(result.reason)
     return f"The number is probably a {result.digit} ({result.confidence:.1%} sure)"
 
 
 def as_json(result):
     """One JSON object for one image."""
+    image = safe_name(result.image)
     if result.error:
-        return {"image": result.image, "error": result.error}
+        return {"image": image, "error": safe_name(result.error)}
     if result.reason:
-        return {"image": result.image, "digit": None, "reason": result.reason}
-    return {"image": result.image, "digit": result.digit,
+        return {"image": image, "digit": None, "reason": safe_name(result.reason)}
+    return {"image": image, "digit": result.digit,
             "confidence": round(result.confidence, 4),
             "probabilities": [round(float(p), 4) for p in result.prediction]}
 
@@ -157,7 +256,8 @@ def plot(results):
         BackendFilter.INTERACTIVE)
     for r in shown:
         fig, (ax_img, ax_input, ax_bars) = plt.subplots(1, 3, figsize=(10, 3.4))
-        fig.suptitle(f"{os.path.basename(r.image)}: {describe(r)}")
+        # parse_math=False: a "$" in a file name is text, not a formula.
+        fig.suptitle(f"{safe_name(os.path.basename(r.image))}: {describe(r)}", parse_math=False)
         ax_img.imshow(r.img, cmap="gray", vmin=0, vmax=255)
         ax_img.set_title("image as read")
         if r.x is not None:
@@ -174,16 +274,30 @@ def plot(results):
         if not interactive:
             figure_path = os.path.splitext(r.image)[0] + FIGURE_SUFFIX
             try:
-                fig.savefig(figure_path)
-                print(f"No display: saved the figure to {figure_path}", file=sys.stderr)
+                save_figure(fig, figure_path)
+                print(f"No display: saved the figure to {safe_name(figure_path)}",
+                      file=sys.stderr)
             except OSError as error:
-                print(f"No display, and cannot save {figure_path} ({error.strerror}): "
-                      "use --no-plot, or run where a window can open", file=sys.stderr)
+                print(f"No display, and cannot save {safe_name(figure_path)} "
+                      f"({error.strerror}): use --no-plot, or run where a window can open",
+                      file=sys.stderr)
             plt.close(fig)
     if sum(r.error is None for r in results) > MAX_FIGURES:
         print(f"Plotted the first {MAX_FIGURES} images only", file=sys.stderr)
     if interactive and shown:
         plt.show()
+
+
+def save_figure(fig, path):
+    """Save a figure as PNG whole or not at all (see safe_write.py); never
+    through a symbolic link, nor over a file that is not a PNG."""
+    safe_write.check_target(path)
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            if f.read(8) != b"\x89PNG\r\n\x1a\n":
+                raise safe_write.Refused("a file that is not a PNG has that name")
+    with safe_write.replacing(path) as tmp:
+        fig.savefig(tmp, format="png")
 
 
 def parse_args(argv=None):
@@ -228,16 +342,19 @@ def main(argv=None):
     if ready:
         prediction = predict(model, [r.x for r in ready])
         for r, probabilities in zip(ready, prediction):
-            r.prediction = probabilities
+            if np.all(np.isfinite(probabilities)):
+                r.prediction = probabilities
+            else:  # JSON has no NaN, and "nan% sure" says nothing
+                r.error = "the model answered NaN (not a number) for it"
 
     # Say what each image shows, in the order given: text for people, or JSON lines.
     for r in results:
         if args.json:
-            print(json.dumps(as_json(r)))
+            print(json.dumps(as_json(r), allow_nan=False))
         elif r.error:
-            print(f"{r.image}: {describe(r)}", file=sys.stderr)
+            print(f"{safe_name(r.image)}: {describe(r)}", file=sys.stderr)
         elif len(results) > 1:
-            print(f"{r.image}: {describe(r)}")
+            print(f"{safe_name(r.image)}: {describe(r)}")
         else:
             print(describe(r))
 
