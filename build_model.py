@@ -78,7 +78,7 @@ def read_split(archive, names, split, rows=None):
     with archive.open(f"x_{split}.npy") as fx, archive.open(f"y_{split}.npy") as fy:
         x_dtype, x_shape, x_fortran = read_npy_header(fx, f"x_{split}")
         y_dtype, y_shape, y_fortran = read_npy_header(fy, f"y_{split}")
-        if x_dtype != np.uint8 or len(x_shape) != 3 or x_shape[1:] != (28, 28) or x_shape[0] == 0:
+        if x_dtype != np.uint8 or len(x_shape) != 3 or x_shape[1:] != (28, 28) or x_shape[0] <= 0:
             raise DataError(f"x_{split} should be uint8 of shape (N, 28, 28), "
                             f"got {x_dtype} {x_shape}")
         if y_shape != x_shape[:1] or y_dtype.kind not in "iu":

@@ -66,6 +66,12 @@ class Result:
 MODEL_BUDGET = {"config.json": 2**20, "metadata.json": 2**16, "model.weights.h5": 64 * 2**20,
                 "model.weights.npz": 64 * 2**20}
 MODEL_OTHER_BUDGET = 2**20  # anything else in the file, all together
+# The layers config.json declares are built (their weights allocated) before
+# any weight is read: a few bytes can ask for gigabytes. An estimate, high on
+# purpose, of their numbers: the tutorial's is 0.2 million, the convnet's 5.
+MODEL_MAX_WEIGHTS = 200_000_000
+WIDTH_KEYS = ("units", "filters", "output_dim", "input_dim", "key_dim", "num_heads", "n")
+SHAPE_KEYS = ("batch_shape", "input_shape", "shape", "target_shape", "size")
 
 
 def load_model(path):
@@ -103,11 +109,24 @@ def check_model_file(path):
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
+            check_model_members(name, members)
+            config = archive.read("config.json") if "config.json" in archive.namelist() else None
+    except SetupError:
+        raise
     except OSError as error:
         raise SetupError(f"cannot read model {name}: {error.strerror}") from None
     except Exception:  # BadZipFile, or a header zipfile cannot parse
         raise SetupError(f"cannot load model {name}: it is not a .keras file, "
                          "or it is cut short (not a whole zip archive)") from None
+    if config is not None:
+        check_model_config(name, config)
+
+
+def check_model_members(name, members):
+    """Each member of the zip within what a digit model needs, from the
+    sizes the zip declares (zipfile reads no more than that)."""
+    if len(members) > 64:
+        raise SetupError(f"{name} is not a digit model: it holds {len(members):,} files")
     other = 0
     for member in members:
         budget = MODEL_BUDGET.get(member.filename)
@@ -117,6 +136,44 @@ def check_model_file(path):
             raise SetupError(f"{name} is not a digit model: its {safe_name(member.filename)} "
                              f"unpacks to {member.file_size:,} bytes, more than a digit "
                              f"model needs ({budget or MODEL_OTHER_BUDGET:,})")
+
+
+def check_model_config(name, text):
+    """Refuse a config.json that declares layers too big for a digit model,
+    before Keras builds them."""
+    try:
+        config = json.loads(text)
+    except (ValueError, RecursionError):
+        raise SetupError(f"cannot load model {name}: its config.json is not JSON") from None
+    layers, largest, stack = [], 28 * 28, [config]
+    while stack:  # a loop, not recursion: any depth of nesting is fine
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        if not isinstance(item, dict):
+            continue
+        stack.extend(item.values())
+        width = max([number(item.get(key)) for key in WIDTH_KEYS], default=0)
+        kernel = item.get("kernel_size")
+        area = np.prod([number(k) for k in kernel]) if isinstance(kernel, list) \
+            else number(kernel) or 1
+        layers.append((width, area))
+        for key in SHAPE_KEYS:
+            value = item.get(key)
+            sizes = [number(v) or 1 for v in value] if isinstance(value, list) else [number(value)]
+            largest = max(largest, float(np.prod(sizes, dtype=float)))
+    largest = max([largest] + [width for width, _ in layers])
+    weights = sum(float(width) * area * largest for width, area in layers)
+    if weights > MODEL_MAX_WEIGHTS:
+        raise SetupError(f"{name} is not a digit model: its layers would hold about "
+                         f"{weights:,.0f} numbers, more than a digit model needs "
+                         f"({MODEL_MAX_WEIGHTS:,})")
+
+
+def number(value):
+    """A size from a config: a number, or 0 for anything else (None, text)."""
+    return abs(float(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+        else 0
 
 
 def check_model_shape(model, path):

@@ -162,6 +162,22 @@ def test_a_model_that_unpacks_too_big_is_refused_before_keras_reads_it(model_pat
     assert peak < MEMORY_BUDGET_MB
 
 
+def a_million_units(dst, name, data):
+    """The first Dense layer declared a million units wide: 3 GB of weights
+    that Keras would allocate before reading any."""
+    if name == "config.json":
+        data = data.replace(b'"units": 128', b'"units": 1000000', 1)
+    dst.writestr(name, data)
+
+
+def test_a_model_declaring_huge_layers_is_refused_before_they_are_built(model_path, tmp_path):
+    wide = edited_model(model_path, tmp_path, "wide.keras", a_million_units)
+    result, peak = run_measured(tmp_path, "main.py", SEVEN, "--model", wide)
+    message = one_line_error(result, 2)
+    assert "is not a digit model: its layers would hold about 1,000," in message
+    assert peak < MEMORY_BUDGET_MB
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda p, m: p.write_bytes(m.read_bytes()[:700_000]),
      "cannot load model {p}: it is not a .keras file, or it is cut short "
