@@ -9,6 +9,7 @@ from tf_quiet import import_keras, run_script  # isort: skip
 
 import argparse
 import dataclasses
+import io
 import json
 import os
 import stat
@@ -70,6 +71,9 @@ MODEL_OTHER_BUDGET = 2**20  # anything else in the file, all together
 # any weight is read: a few bytes can ask for gigabytes. An estimate, high on
 # purpose, of their numbers: the tutorial's is 0.2 million, the convnet's 5.
 MODEL_MAX_WEIGHTS = 200_000_000
+# What the weights file's arrays may take once read, by their declared shapes:
+# a compressed array can declare gigabytes in a few bytes.
+MODEL_MAX_WEIGHT_BYTES = 256 * 2**20
 WIDTH_KEYS = ("units", "filters", "output_dim", "input_dim", "key_dim", "num_heads", "n")
 SHAPE_KEYS = ("batch_shape", "input_shape", "shape", "target_shape", "size")
 
@@ -111,6 +115,7 @@ def check_model_file(path):
             members = archive.infolist()
             check_model_members(name, members)
             config = archive.read("config.json") if "config.json" in archive.namelist() else None
+            check_model_weights(name, archive)
     except SetupError:
         raise
     except OSError as error:
@@ -136,6 +141,35 @@ def check_model_members(name, members):
             raise SetupError(f"{name} is not a digit model: its {safe_name(member.filename)} "
                              f"unpacks to {member.file_size:,} bytes, more than a digit "
                              f"model needs ({budget or MODEL_OTHER_BUDGET:,})")
+
+
+def check_model_weights(name, archive):
+    """The arrays of the weights file within budget, from their declared
+    shapes (HDF5 datasets, or .npy headers), before Keras reads any."""
+    names = archive.namelist()
+    sizes = []
+    try:
+        if "model.weights.h5" in names:
+            import h5py  # Keras's own dependency, for .keras files
+            with h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r") as weights:
+                weights.visititems(lambda key, item: sizes.append(
+                    item.size * item.dtype.itemsize) if isinstance(item, h5py.Dataset) else None)
+        elif "model.weights.npz" in names:
+            with zipfile.ZipFile(io.BytesIO(archive.read("model.weights.npz"))) as weights:
+                for member in weights.namelist():
+                    with weights.open(member) as f:
+                        version = np.lib.format.read_magic(f)
+                        shape, _, dtype = (np.lib.format.read_array_header_1_0(f)
+                                           if version == (1, 0)
+                                           else np.lib.format.read_array_header_2_0(f))
+                        sizes.append(float(np.prod(shape, dtype=float)) * dtype.itemsize)
+    except Exception as error:  # h5py, zip and .npy header errors: a damaged file
+        raise SetupError(f"cannot load model {name}: its weights cannot be read "
+                         f"({first_line(error)})") from None
+    if sum(sizes) > MODEL_MAX_WEIGHT_BYTES:
+        raise SetupError(f"{name} is not a digit model: its weights would take "
+                         f"{sum(sizes):,.0f} bytes once read, more than a digit model "
+                         f"needs ({MODEL_MAX_WEIGHT_BYTES:,})")
 
 
 def check_model_config(name, text):
