@@ -24,6 +24,8 @@ layers = keras.layers
 
 # The tutorial holds out 10% of the training digits to watch for overfitting.
 VALIDATION_SPLIT = 0.1
+# More passes than this is a typo (and overflows the convnet's schedule).
+MAX_EPOCHS = 100_000
 # Each architecture's tutorial-style defaults; flags override them.
 DEFAULTS = {
     "mlp": {"epochs": 3, "batch_size": 32},
@@ -229,6 +231,8 @@ def parse_args(argv=None):
             setattr(args, name, value)
     if args.epochs < 1 or args.batch_size < 1 or (args.limit is not None and args.limit < 10):
         parser.error("--epochs and --batch-size must be at least 1, --limit at least 10")
+    if args.epochs > MAX_EPOCHS:
+        parser.error(f"--epochs must be at most {MAX_EPOCHS:,}")
     if not 0 <= args.seed < 2**32:
         parser.error("--seed must be between 0 and 4294967295 (2**32 - 1), as NumPy's are")
     if not args.output.endswith(".keras"):
@@ -251,6 +255,8 @@ def main(argv=None):
 
     # Flags that depend on the data, and the output path: checked before training.
     trained_on = int(len(x_train) * (1 - VALIDATION_SPLIT))
+    if args.batch_size == DEFAULTS[args.arch]["batch_size"]:
+        args.batch_size = min(args.batch_size, trained_on)  # --limit 100 with cnn's 128
     if args.batch_size > trained_on:
         print(f"build_model.py: error: --batch-size {args.batch_size} is more than the "
               f"{trained_on} digits trained on", file=sys.stderr)

@@ -3,8 +3,7 @@
 TensorFlow writes lines such as "oneDNN custom operations are on" and
 "Could not find cuda drivers" from C++ before its logging is configured, so
 TF_CPP_MIN_LOG_LEVEL cannot hide them. We point the process's stderr at a
-temporary file for the import, and show what it caught only if the import
-fails. At exit, TensorFlow spends most of a second tearing itself down;
+temporary file for the import; if the import fails, its error is one line. At exit, TensorFlow spends most of a second tearing itself down;
 our scripts have saved and closed everything by then, so they skip it.
 
 The scripts end the same way whatever happens: Ctrl-C at any moment prints
@@ -31,6 +30,10 @@ def _on_interrupt(signum, frame):
 def _excepthook(kind, value, traceback):
     if issubclass(kind, KeyboardInterrupt):
         interrupted_exit()
+    if issubclass(kind, KerasImportError):  # at a script's import: one line, exit 2
+        print(f"{os.path.basename(sys.argv[0])}: error: {value}", file=sys.stderr)
+        _flush_quietly(sys.stderr)
+        os._exit(2)
     sys.__excepthook__(kind, value, traceback)
 
 
@@ -118,6 +121,10 @@ def _flush_quietly(stream):
 
 
 # ## Import Keras quietly
+class KerasImportError(ImportError):
+    """TensorFlow's Keras cannot be imported (message: one line)."""
+
+
 def import_keras():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # later C++ logs
     import tempfile  # here, not above: tf_quiet is imported first, and fast
@@ -141,11 +148,9 @@ def import_keras():
         os.dup2(log.fileno(), 2)
         try:
             import keras
-        except Exception:
-            restore_stderr()
-            log.seek(0)
-            sys.stderr.write(log.read().decode(errors="replace"))
-            raise
+        except Exception as error:  # a broken install or environment (MPLBACKEND=...)
+            lines = str(error).strip().splitlines() or [type(error).__name__]
+            raise KerasImportError(f"cannot import TensorFlow's Keras: {lines[0]}") from error
         finally:
             restore_stderr()
             if in_main_thread:
@@ -173,6 +178,9 @@ def run_script(main):
             raise KeyboardInterrupt
     except KeyboardInterrupt:
         interrupted_exit()
+    except KerasImportError as error:
+        print(f"{os.path.basename(sys.argv[0])}: error: {error}", file=sys.stderr)
+        code = 2
     except OutputLost as error:
         code = 1
         if error.errno != errno.EPIPE:  # `| head` stopped reading: nothing to say

@@ -268,6 +268,14 @@ def test_a_model_that_gives_scores_is_softmaxed_and_says_so_once(odd_models):
         assert abs(sum(answer["probabilities"]) - 1) < 0.01
 
 
+def test_a_keras_that_cannot_import_is_one_line(model_path):
+    # Keras imports matplotlib, which refuses a backend it does not know.
+    result = run("main.py", SEVEN, "--no-plot", "--model", model_path,
+                 env=dict(os.environ, MPLBACKEND="nonsense"))
+    message = one_line_error(result, 2)
+    assert message.startswith("main.py: error: cannot import TensorFlow's Keras: ")
+
+
 # ## Names that are not plain text
 def test_names_with_control_characters_and_bad_bytes_stay_one_line(model_path, tmp_path):
     forged = "a\nThe number is probably a 3.png"
@@ -382,6 +390,7 @@ def test_a_batch_bigger_than_the_data_is_one_line_and_exit_2(tmp_path):
     (["--seed", "-1"], "--seed must be between 0 and 4294967295"),
     (["--seed", str(2**32)], "--seed must be between 0 and 4294967295"),
     (["--epochs", "-3"], "--epochs and --batch-size must be at least 1"),
+    (["--epochs", str(10**20)], "--epochs must be at most 100,000"),
 ])
 def test_flags_out_of_range_are_refused(capsys, args, message):
     import build_model
