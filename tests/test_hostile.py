@@ -257,11 +257,12 @@ def test_a_refused_model_is_one_line_and_exit_2(odd_models):
     assert result.stdout == ""
 
 
-def test_a_model_that_gives_scores_is_softmaxed_and_says_so_once(odd_models):
-    result = run("main.py", SEVEN, SEVEN, "--json", "--model", odd_models["logits"])
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.count("\n") == 1 and "gives scores, not probabilities" in result.stderr
-    for line in result.stdout.splitlines():
+def test_a_model_that_gives_scores_is_softmaxed_and_says_so_once(odd_models, capsys):
+    import main  # in this process: the model is a second to load, not five
+    assert main.main([SEVEN, SEVEN, "--json", "--model", str(odd_models["logits"])]) == 0
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and "gives scores, not probabilities" in err
+    for line in out.splitlines():
         answer = json.loads(line)
         assert answer["digit"] == 9
         assert all(0 <= p <= 1 for p in answer["probabilities"])
@@ -277,16 +278,17 @@ def test_a_keras_that_cannot_import_is_one_line(model_path):
 
 
 # ## Names that are not plain text
-def test_names_with_control_characters_and_bad_bytes_stay_one_line(model_path, tmp_path):
+def test_names_with_control_characters_and_bad_bytes_stay_one_line(model_path, tmp_path,
+                                                                    capsys):
+    import main
     forged = "a\nThe number is probably a 3.png"
     undecodable = os.fsdecode(b"b-\xff\x1b[31m.png")
     for name in (forged, undecodable):
         shutil.copy(SEVEN, tmp_path / name)
-    text = run("main.py", tmp_path, "--no-plot", "--model", model_path)
-    assert text.returncode == 0, text.stderr
+    assert main.main([str(tmp_path), "--no-plot", "--model", str(model_path)]) == 0
     expected = [f"{tmp_path}/a\\nThe number is probably a 3.png",
                 f"{tmp_path}/b-\\xff\\x1b[31m.png"]
-    assert [line.split(": ")[0] for line in text.stdout.splitlines()] == expected
+    assert [line.split(": ")[0] for line in capsys.readouterr().out.splitlines()] == expected
     as_json = run("main.py", tmp_path, "--json", "--model", model_path)
     assert as_json.returncode == 0, as_json.stderr
     as_json.stdout.encode("utf-8")  # no lone surrogate: valid UTF-8
