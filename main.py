@@ -71,6 +71,7 @@ MODEL_OTHER_BUDGET = 2**20  # anything else in the file, all together
 # any weight is read: a few bytes can ask for gigabytes. An estimate, high on
 # purpose, of their numbers: the tutorial's is 0.2 million, the convnet's 5.
 MODEL_MAX_WEIGHTS = 200_000_000
+MODEL_MAX_VALUES = 2**22  # in one layer's input or output (the convnet's largest: 21,632)
 # What the weights file's arrays may take once read, by their declared shapes:
 # a compressed array can declare gigabytes in a few bytes.
 MODEL_MAX_WEIGHT_BYTES = 256 * 2**20
@@ -195,9 +196,16 @@ def check_model_config(name, text):
         for key in SHAPE_KEYS:
             value = item.get(key)
             sizes = [number(v) or 1 for v in value] if isinstance(value, list) else [number(value)]
+            if key == "size":  # UpSampling: a factor on the 28x28 picture
+                sizes.append(28 * 28)
             largest = max(largest, float(np.prod(sizes, dtype=float)))
+        largest = max(largest, number(item.get("height")) * number(item.get("width")))  # Resizing
     largest = max([largest] + [width for width, _ in layers])
     weights = sum(float(width) * area * largest for width, area in layers)
+    if largest > MODEL_MAX_VALUES:  # an activation this big, for each picture
+        raise SetupError(f"{name} is not a digit model: a layer of it holds {largest:,.0f} "
+                         f"values per picture, more than a digit model needs "
+                         f"({MODEL_MAX_VALUES:,})")
     if weights > MODEL_MAX_WEIGHTS:
         raise SetupError(f"{name} is not a digit model: its layers would hold about "
                          f"{weights:,.0f} numbers, more than a digit model needs "
