@@ -5,22 +5,27 @@ pixels, build the model, compile it, evaluate it untrained, train it,
 evaluate it again, save it. `python build_model.py` reproduces the tutorial;
 `python build_model.py --help` lists the options that go beyond it.
 """
+# First, so that from here on Ctrl-C is one line and closed streams are handled.
+from tf_quiet import import_keras, run_script  # isort: skip
+
 import argparse
 import os
 import sys
-import tempfile
 import time
+import zipfile
 
 import numpy as np
 
 import compiled_fit
-from tf_quiet import import_keras, run_script
+import safe_write
 
 keras = import_keras()  # TensorFlow's Keras 3, without its C++ start-up log
 layers = keras.layers
 
 # The tutorial holds out 10% of the training digits to watch for overfitting.
 VALIDATION_SPLIT = 0.1
+# More passes than this is a typo (and overflows the convnet's schedule).
+MAX_EPOCHS = 100_000
 # Each architecture's tutorial-style defaults; flags override them.
 DEFAULTS = {
     "mlp": {"epochs": 3, "batch_size": 32},
@@ -33,8 +38,18 @@ class DataError(ValueError):
 
 
 # ## Load the data
-def load_data(path):
-    """Load `path` and check it holds MNIST: 28x28 uint8 digits, labels 0-9."""
+# More digits than this in a split is a mistake, or a file made to exhaust
+# memory: refused from the arrays' declared shapes, before they are read.
+# (MNIST has 60,000; EMNIST's digits, 240,000.)
+MAX_DIGITS = 250_000
+
+
+def load_data(path, limit=None):
+    """Load `path` and check it holds MNIST: 28x28 uint8 digits, labels 0-9.
+
+    Only the first `limit` training digits are read, if given. Each array's
+    declared type and shape are checked before any of its data is read.
+    """
     if not os.path.exists(path):
         raise DataError("no such file (mnist.npz ships with the project: `git checkout mnist.npz`)")
     if not os.path.isfile(path):
@@ -43,25 +58,69 @@ def load_data(path):
         if f.read(4) != b"PK\x03\x04":  # every .npz file is a zip archive
             raise DataError("not a .npz file (it does not start as a zip archive does)")
     try:
-        # allow_pickle=False (the default): a data file must never run code.
-        with np.load(path) as data:
-            arrays = {key: data[key] for key in data.files}
-    except Exception as error:  # zip, pickle and I/O errors all mean "unreadable"
+        with zipfile.ZipFile(path) as archive:
+            names = [n[:-4] for n in archive.namelist() if n.endswith(".npy")]
+            splits = {}
+            for split in ("train", "test"):
+                rows = limit if split == "train" else None
+                splits[split] = read_split(archive, names, split, rows)
+    except DataError:
+        raise
+    except Exception as error:  # zip, zlib and I/O errors all mean "unreadable"
         raise DataError(f"cannot be read as a .npz file ({type(error).__name__}: "
                         f"{str(error).splitlines()[0] if str(error) else 'truncated?'})")
-    for split in ("train", "test"):
-        x, y = arrays.get(f"x_{split}"), arrays.get(f"y_{split}")
-        if x is None or y is None:
-            raise DataError(f"missing arrays x_{split} and y_{split}; found {sorted(arrays)}")
-        if x.dtype != np.uint8 or x.ndim != 3 or x.shape[1:] != (28, 28) or len(x) == 0:
+    return splits["train"], splits["test"]
+
+
+def read_split(archive, names, split, rows=None):
+    """x_SPLIT and y_SPLIT from an open .npz archive, checked; the first
+    `rows` of them only, if given."""
+    if f"x_{split}" not in names or f"y_{split}" not in names:
+        raise DataError(f"missing arrays x_{split} and y_{split}; found {sorted(names)}")
+    with archive.open(f"x_{split}.npy") as fx, archive.open(f"y_{split}.npy") as fy:
+        x_dtype, x_shape, x_fortran = read_npy_header(fx, f"x_{split}")
+        y_dtype, y_shape, y_fortran = read_npy_header(fy, f"y_{split}")
+        if x_dtype != np.uint8 or len(x_shape) != 3 or x_shape[1:] != (28, 28) or x_shape[0] <= 0:
             raise DataError(f"x_{split} should be uint8 of shape (N, 28, 28), "
-                            f"got {x.dtype} {x.shape}")
-        if y.shape != (len(x),) or y.dtype.kind not in "iu":
-            raise DataError(f"y_{split} should be {len(x)} integer labels, got {y.dtype} {y.shape}")
-        if y.min() < 0 or y.max() > 9:
-            raise DataError(f"y_{split} labels should be 0-9, got {y.min()}-{y.max()}")
-    return ((arrays["x_train"], arrays["y_train"]),
-            (arrays["x_test"], arrays["y_test"]))
+                            f"got {x_dtype} {x_shape}")
+        if y_shape != x_shape[:1] or y_dtype.kind not in "iu":
+            raise DataError(f"y_{split} should be {x_shape[0]} integer labels, "
+                            f"got {y_dtype} {y_shape}")
+        count = x_shape[0] if rows is None else min(rows, x_shape[0])
+        # Column-major arrays are read whole: their first rows are not together.
+        if max(count, x_shape[0] if x_fortran or y_fortran else 0) > MAX_DIGITS:
+            raise DataError(f"x_{split} declares {x_shape[0]:,} digits, more than the "
+                            f"{MAX_DIGITS:,} this script reads"
+                            + (" (--limit reads fewer)" if split == "train" else ""))
+        x = read_rows(fx, f"x_{split}", x_dtype, x_shape, x_fortran, count)
+        y = read_rows(fy, f"y_{split}", y_dtype, y_shape, y_fortran, count)
+    if y.min() < 0 or y.max() > 9:
+        raise DataError(f"y_{split} labels should be 0-9, got {y.min()}-{y.max()}")
+    return x, y
+
+
+def read_npy_header(f, name):
+    """The declared dtype, shape and order of a .npy stream, read cheaply."""
+    version = np.lib.format.read_magic(f)
+    if version == (1, 0):
+        shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(f)
+    elif version == (2, 0):
+        shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(f)
+    else:
+        raise DataError(f"{name} is in .npy format {version[0]}.{version[1]}, not 1.0 or 2.0")
+    return dtype, shape, fortran_order
+
+
+def read_rows(f, name, dtype, shape, fortran_order, count):
+    """The first `count` rows of an array whose header has been read from `f`."""
+    rows = shape[0] if fortran_order else count  # column-major: read whole
+    size = rows * int(np.prod(shape[1:], dtype=np.int64)) * dtype.itemsize
+    data = f.read(size)
+    if len(data) != size:
+        raise DataError(f"{name} is cut short: the file is truncated")
+    array = np.frombuffer(data, dtype).reshape((rows,) + tuple(shape[1:]),
+                                              order="F" if fortran_order else "C")
+    return array[:count]
 
 
 # ## Build the model
@@ -139,25 +198,12 @@ def test(model, x_test, y_test):
 
 # ## Save the model
 def save_model(model, path):
-    """Save atomically: write a temporary file beside `path`, then rename it.
-
-    An interrupted or failed save leaves any previous model untouched.
-    """
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".tmp",
-                               suffix=".keras", dir=folder)
-    os.close(fd)
-    try:
+    """Save atomically (see safe_write.py): an interrupted or failed save
+    leaves any previous model untouched, and a symbolic link, folder or
+    device at `path` is refused, never replaced."""
+    safe_write.make_folders(os.path.dirname(os.path.abspath(path)))
+    with safe_write.replacing(path) as tmp:
         model.save(tmp)
-        # mkstemp makes the file private; give it the permissions any new file gets.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def parse_args(argv=None):
@@ -185,6 +231,10 @@ def parse_args(argv=None):
             setattr(args, name, value)
     if args.epochs < 1 or args.batch_size < 1 or (args.limit is not None and args.limit < 10):
         parser.error("--epochs and --batch-size must be at least 1, --limit at least 10")
+    if args.epochs > MAX_EPOCHS:
+        parser.error(f"--epochs must be at most {MAX_EPOCHS:,}")
+    if not 0 <= args.seed < 2**32:
+        parser.error("--seed must be between 0 and 4294967295 (2**32 - 1), as NumPy's are")
     if not args.output.endswith(".keras"):
         parser.error("--output must end in .keras: Keras loads models only by that name")
     return args
@@ -198,13 +248,25 @@ def main(argv=None):
     # Load the data: 60,000 training and 10,000 test digits.
     path = args.data
     try:
-        (x_train, y_train), (x_test, y_test) = load_data(path)
+        (x_train, y_train), (x_test, y_test) = load_data(path, limit=args.limit)
     except DataError as error:
         print(f"build_model.py: error: {path}: {error}", file=sys.stderr)
         return 2
 
-    if args.limit:
-        x_train, y_train = x_train[:args.limit], y_train[:args.limit]
+    # Flags that depend on the data, and the output path: checked before training.
+    trained_on = int(len(x_train) * (1 - VALIDATION_SPLIT))
+    if args.batch_size == DEFAULTS[args.arch]["batch_size"]:
+        args.batch_size = min(args.batch_size, trained_on)  # --limit 100 with cnn's 128
+    if args.batch_size > trained_on:
+        print(f"build_model.py: error: --batch-size {args.batch_size} is more than the "
+              f"{trained_on} digits trained on", file=sys.stderr)
+        return 2
+    try:
+        safe_write.check_writable(args.output)
+    except OSError as error:
+        print(f"build_model.py: error: cannot save {args.output}: {error.strerror}",
+              file=sys.stderr)
+        return 2
 
     # Scale pixels from 0-255 to 0-1. Dividing by a float32 255 gives float32,
     # what the network computes in: half the memory of float64, no conversion.
@@ -215,7 +277,7 @@ def main(argv=None):
 
     # Build and compile the model.
     model = build_model(args.arch)
-    steps_per_epoch = -(-int(len(x_train) * (1 - VALIDATION_SPLIT)) // args.batch_size)
+    steps_per_epoch = -(-trained_on // args.batch_size)
     compile_model(model, total_steps=args.epochs * steps_per_epoch)
 
     # Evaluate the untrained model: about 10% accuracy, a guess per digit.

@@ -7,6 +7,7 @@ Writes into one folder:
   summary.json   the figures behind them, and the arguments of the run
 """
 import json
+import math
 import os
 
 import matplotlib
@@ -15,9 +16,20 @@ matplotlib.use("Agg")  # files only: a report must work without a display
 import matplotlib.pyplot as plt
 import numpy as np
 
+import safe_write
+
 MISTAKES_SHOWN = 36
 # No software version or date in the files: the same run gives the same bytes.
 PNG_METADATA = {"Software": None}
+
+
+def save_figure(fig, path):
+    """Write the PNG whole or not at all: a full disk leaves no half picture."""
+    try:
+        with safe_write.replacing(path) as tmp:
+            fig.savefig(tmp, format="png", metadata=PNG_METADATA)
+    finally:
+        plt.close(fig)
 
 
 def confusion_matrix(y_true, y_pred):
@@ -37,8 +49,7 @@ def plot_curves(history, path):
         ax.grid(alpha=0.3)
         ax.legend()
     fig.tight_layout()
-    fig.savefig(path, metadata=PNG_METADATA)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def plot_confusion(counts, path):
@@ -54,8 +65,7 @@ def plot_confusion(counts, path):
     ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit",
            ylabel="true digit", title="Confusion matrix on the 10,000 test digits")
     fig.tight_layout()
-    fig.savefig(path, metadata=PNG_METADATA)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def plot_mistakes(x_test, y_test, probabilities, path):
@@ -73,8 +83,7 @@ def plot_mistakes(x_test, y_test, probabilities, path):
     fig.suptitle(f"{len(np.flatnonzero(y_pred != y_test))} test digits wrong; "
                  f"the first {len(wrong)}")
     fig.tight_layout()
-    fig.savefig(path, metadata=PNG_METADATA)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def summary(counts, history, seconds, args):
@@ -85,7 +94,9 @@ def summary(counts, history, seconds, args):
             str(d): {"precision": round(float(correct[d] / max(counts[:, d].sum(), 1)), 4),
                      "recall": round(float(correct[d] / max(counts[d].sum(), 1)), 4)}
             for d in range(10)},
-        "history": {k: [round(float(v), 4) for v in vs] for k, vs in history.items()},
+        # A loss that diverged is NaN, which JSON has no word for: null.
+        "history": {k: [round(float(v), 4) if math.isfinite(v) else None for v in vs]
+                    for k, vs in history.items()},
         "training_seconds": round(seconds, 2),
         "arguments": vars(args),
     }
@@ -93,14 +104,13 @@ def summary(counts, history, seconds, args):
 
 def write_report(folder, history, x_test, y_test, probabilities, seconds, args):
     """Write the three pictures and summary.json into `folder`; return their paths."""
-    os.makedirs(folder, exist_ok=True)
+    safe_write.make_folders(folder)
     counts = confusion_matrix(y_test, probabilities.argmax(axis=1))
     paths = [os.path.join(folder, name) for name in
              ("curves.png", "confusion.png", "mistakes.png", "summary.json")]
     plot_curves(history, paths[0])
     plot_confusion(counts, paths[1])
     plot_mistakes(x_test, y_test, probabilities, paths[2])
-    with open(paths[3], "w") as f:
-        json.dump(summary(counts, history, seconds, args), f, indent=2)
-        f.write("\n")
+    text = json.dumps(summary(counts, history, seconds, args), indent=2, allow_nan=False)
+    safe_write.write_text(paths[3], text + "\n")
     return paths
