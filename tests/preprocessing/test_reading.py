@@ -285,6 +285,12 @@ BOMBS = {
     "jpeg": b"\xff\xd8\xff\xc0\x00\x11\x08" + struct.pack(">HH", 60000, 60000)
             + b"\x03\x01\x11\x00\x02\x11\x01\x03\x11\x01\xff\xd9",
     "pgm": b"P5\n# a comment\n30000 30000\n255\n" + b"\0" * 1000,
+    # 33.5 megapixels, 16 bytes each as float RGBA: 511 MB.
+    "tiff-float-rgba": with_tiff_size(encoded(".tiff", np.zeros((30, 40, 4), np.float32)), 5790, 5790),
+    # 49 megapixels of 16-bit RGBA: 392 MB.
+    "jp2-16-bit-rgba": with_jp2_size(encoded(".jp2", np.zeros((96, 128, 4), np.uint16)), 7000, 7000),
+    # Radiance HDR decodes to 3 float32 a pixel: 25 megapixels are 300 MB.
+    "hdr": b"#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 5000 +X 5000\n" + b"\0" * 1000,
 }
 
 
@@ -296,10 +302,10 @@ def test_decompression_bomb_is_refused(tmp_path, kind):
         preprocessing.read_image(path)
 
 
-@pytest.mark.parametrize("kind", ["png", "png-16-bit-rgba"])
+@pytest.mark.parametrize("kind", ["png", "png-16-bit-rgba", "tiff-float-rgba", "jp2-16-bit-rgba"])
 def test_decompression_bomb_uses_little_memory(tmp_path, kind):
     """In a fresh process, so its peak memory is ours alone."""
-    path = tmp_path / "bomb.png"
+    path = tmp_path / f"bomb.{kind}"
     path.write_bytes(BOMBS[kind])
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking
     # parent (pytest, with TensorFlow loaded), VmHWM starts afresh at exec.
@@ -317,6 +323,15 @@ def test_decompression_bomb_uses_little_memory(tmp_path, kind):
     assert message.startswith("image too large (")
     assert int(peak_mb) < 300, f"peak memory {peak_mb} MB"
     assert result.stderr == ""
+
+
+def test_a_picture_whose_size_cannot_be_told_first_is_refused(tmp_path):
+    """OpenEXR (and anything else whose header we cannot read cheaply) is
+    refused before any decoder sees it."""
+    path = tmp_path / "picture.exr"
+    path.write_bytes(b"\x76\x2f\x31\x01\x02\x00\x00\x00channels\x00chlist\x00" + b"\0" * 200)
+    with pytest.raises(ImageError, match="not an image we can read"):
+        preprocessing.read_image(path)
 
 
 # Fuzzing -----------------------------------------------------------------------
