@@ -12,16 +12,20 @@ every layer, and redraw the panels that changed. Prints the median and the
 you draw. `--backend tkagg` times the real window (it needs a display, e.g.
 under `xvfb-run -a`), where each update is also copied to the screen.
 """
-import argparse
 import os
-import statistics
 import sys
+
+# The project's root first, in place of this folder: bench/numbers.py would
+# hide the standard library's `numbers`, which NumPy and statistics import.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:1] = [ROOT]
+
+import argparse
+import statistics
 import time
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
 
 import matplotlib  # noqa: E402
 

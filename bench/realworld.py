@@ -15,16 +15,20 @@ of picture, beside the model's accuracy on the same digits as they are in
 MNIST (the "original" column: the best to hope for).
 Blank pictures check that no digit is claimed where there is none.
 """
-import argparse
 import os
 import sys
+
+# The project's root first, in place of this folder: bench/numbers.py would
+# hide the standard library's `numbers`, which NumPy and statistics import.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:1] = [ROOT]
+
+import argparse
 import time
 
 import cv2
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
 import main as main_py  # noqa: E402  (main.py: its model loading and prediction)
 import preprocessing  # noqa: E402
 from bench.pictures import (KINDS, PALE, PENS, blank, make_images, on_paper,  # noqa: E402
@@ -45,6 +49,17 @@ def prepare(images, method):
             inputs.append(None)
     ms = 1000 * (time.perf_counter() - start) / len(images)
     return inputs, ms
+
+
+def read_as_main(images, model):
+    """The number main.py reads in each picture (None: no digit found)."""
+    results = []
+    for data in images:
+        result = main_py.Result("picture")
+        main_py.prepare(result, preprocessing.decode_image(data), "mnist")
+        results.append(result)
+    main_py.read_results(model, results)
+    return [r.number for r in results]
 
 
 def predict(model, inputs):
@@ -131,8 +146,12 @@ def main():
         predicted[method] = predict(model, inputs[method])
         right[method] = predicted[method] == labels
     found_in_blank = sum(a is not None for a in prepare(blanks, "mnist")[0])
+    # "main.py": as main.py reads a picture, ready for whole numbers; right
+    # only if it reads one digit, the right one.
+    right["main.py"] = np.array([number == str(label) for number, label in
+                                 zip(read_as_main([data for _, data, _ in images], model), labels)])
 
-    columns = ("original", "mnist", "tutorial")
+    columns = ("original", "mnist", "main.py", "tutorial")
     shown = os.path.relpath(args.model)
     shown = args.model if shown.startswith("..") else shown
     print(f"{len(images)} pictures of MNIST test digits (seed {args.seed}), "
@@ -142,7 +161,7 @@ def main():
         pick = kinds == kind if kind != "overall" else np.ones(len(images), bool)
         print(f"{kind:<12}{pick.sum():>5}" + "".join(f"{right[c][pick].mean():>10.1%}"
                                                       for c in columns))
-    print(f"{'ms/picture':<17}{'':>10}{ms['mnist']:>10.1f}{ms['tutorial']:>10.1f}"
+    print(f"{'ms/picture':<17}{'':>10}{ms['mnist']:>10.1f}{'':>10}{ms['tutorial']:>10.1f}"
           "  (decode + preprocess, all cores)")
     print(f"\nBlank pictures (paper, sheet on a table, board, empty canvas): "
           f"{len(blanks) - found_in_blank} of "

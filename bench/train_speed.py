@@ -8,16 +8,21 @@ in a file, so both pay the same start-up and neither warms the other. Prints
 each run's training seconds, whole-process seconds and test accuracy, then
 the medians and the speed-up.
 """
-import argparse
 import os
+import sys
+
+# The project's root first, in place of this folder: bench/numbers.py would
+# hide the standard library's `numbers`, which NumPy and statistics import.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:1] = [ROOT]
+
+import argparse
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMMANDS = {
     "tutorial": [os.path.join(ROOT, "bench", "tutorial_build_model.py")],
     "build_model.py": [os.path.join(ROOT, "build_model.py"), "--output"],
@@ -30,7 +35,7 @@ def run_once(name, folder):
     log_path = os.path.join(folder, "log.txt")
     with open(log_path, "w") as log:
         start = time.perf_counter()
-        finished = subprocess.run([sys.executable, *COMMANDS[name], output], cwd=ROOT,
+        finished = subprocess.run([sys.executable, "-P", *COMMANDS[name], output], cwd=ROOT,
                                   stdout=log, stderr=subprocess.STDOUT)
         whole = time.perf_counter() - start
     with open(log_path) as log:
