@@ -44,13 +44,19 @@ def mnist(img, steps=False):
     to it. Raises NoDigitFound when the picture holds no digit (with the
     steps so far as its `steps`).
     """
+    x, seen = _keeping_steps(_mnist, img)
+    return seen if steps else x
+
+
+def _keeping_steps(read, img):
+    """read(img, the pictures after each stage): what it returns and the
+    Steps; a NoDigitFound raised carries the steps it reached."""
     seen = Steps()
     try:
-        x = _mnist(img, seen.images)
+        return read(img, seen.images), seen
     except NoDigitFound as error:
         error.steps = seen
         raise
-    return seen if steps else x
 
 
 @dataclass
@@ -133,12 +139,7 @@ def read_number(img, steps=False):
     boxes gives one digit a cell, empty cells skipped. Raises NoDigitFound
     as mnist() does.
     """
-    seen = Steps()
-    try:
-        writing = _read_number(img, seen.images)
-    except NoDigitFound as error:
-        error.steps = seen
-        raise
+    writing, seen = _keeping_steps(_read_number, img)
     writing.steps = seen if steps else None
     return writing
 

@@ -258,22 +258,18 @@ def refused_unseen(data, monkeypatch):
     return str(error.value)
 
 
-def test_a_float_rgba_tiff_over_the_budget_is_refused_before_decoding(monkeypatch):
-    """5790 x 5790 is 33.5 megapixels, under the pixel limit; as float RGBA
-    it decodes to 16 bytes a pixel, 511 MB."""
-    small = encoded(".tiff", np.zeros((30, 40, 4), np.float32))
-    data = with_tiff_size(small, 5790, 5790)
-    assert preprocessing.image_header(data) == (5790, 5790, 16)
-    assert refused_unseen(data, monkeypatch).startswith("image too large (5790x5790 pixels")
-
-
-def test_a_16_bit_rgba_jpeg_2000_over_the_budget_is_refused_before_decoding(monkeypatch):
-    """7000 x 7000 is 49 megapixels, under the pixel limit; as 16-bit RGBA
-    it decodes to 8 bytes a pixel, 373 MB."""
-    small = encoded(".jp2", np.zeros((96, 128, 4), np.uint16))
-    data = with_jp2_size(small, 7000, 7000)
-    assert preprocessing.image_header(data) == (7000, 7000, 8)
-    assert refused_unseen(data, monkeypatch).startswith("image too large (7000x7000 pixels")
+@pytest.mark.parametrize("ext, sample, side, pixel_bytes", [
+    # 5790 x 5790 is 33.5 megapixels, under the pixel limit; as float RGBA
+    # it decodes to 16 bytes a pixel, 511 MB.
+    (".tiff", np.float32, 5790, 16),
+    # 7000 x 7000 is 49 megapixels; as 16-bit RGBA, 8 bytes a pixel: 373 MB.
+    (".jp2", np.uint16, 7000, 8)], ids=["float-rgba-tiff", "16-bit-rgba-jpeg-2000"])
+def test_a_deep_picture_over_the_budget_is_refused_before_decoding(monkeypatch, ext, sample, side,
+                                                                   pixel_bytes):
+    small = encoded(ext, np.zeros((96, 128, 4), sample))
+    data = (with_tiff_size if ext == ".tiff" else with_jp2_size)(small, side, side)
+    assert preprocessing.image_header(data) == (side, side, pixel_bytes)
+    assert refused_unseen(data, monkeypatch).startswith(f"image too large ({side}x{side} pixels")
 
 
 # Decompression bombs -------------------------------------------------------------
