@@ -106,6 +106,7 @@ def load_model(path):
     """Load the trained network, checking it reads 28x28 digits into 10
     probabilities. A model that ends in scores (logits), not probabilities,
     gets a softmax added, and says so."""
+    path = os.fspath(path)
     check_model_file(path)
     keras = import_keras()  # TensorFlow loads here, not when main.py is imported
     try:

@@ -165,8 +165,18 @@ def _form_on(base, lines, uprights, reach, ink):
     if top and np.diff(xs).min() < 0.6 * height:
         return None  # boxes too narrow for a digit: a stroke split one
     uprights = [first] + inner + [last]
+    # Printed lines are straight all along: a pen's loop has a flat bit, not
+    # a base line under the whole span.
+    span = xs[-1] - xs[0]
+    thickness = reach / 1.5
+    for line in [base] + top[:1]:
+        if _straight_length(line, max(3.0, thickness) + 1) < 0.85 * span:
+            return None
+    least = max(12, 4 * thickness, 0.04 * max(ink.shape))
+    if min(np.diff(xs)) < least or height < least:
+        return None  # cells too small to write a digit in (a pen's small loop)
     cells = []
-    edge = reach / 1.5 / 2 + 1  # half the line's thickness, and a pixel
+    edge = thickness / 2 + 1  # half the line's thickness, and a pixel
     for a, b in zip(xs[:-1], xs[1:]):
         bottom = base.y((a + b) / 2)
         ceiling = top[0].y((a + b) / 2) if top else bottom - 1.2 * max(height, b - a)
@@ -183,6 +193,30 @@ def _form_on(base, lines, uprights, reach, ink):
         cv2.line(mask, (int(x0), int(y0)), (int(x1), int(y1)), 1, 1)
     mask = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2)
     return Form(cells, mask > 0)
+
+
+def _straight_length(line, tolerance):
+    """How much of its length across the line's pieces cover that lie on
+    one straight line (within `tolerance`): all of a printed line; of a
+    loop's flat bottom drawn by hand, only the middle, as it curves away."""
+    ends = np.float32([np.reshape(p, (2, 2)) for p in line.pieces]).reshape(-1, 2)
+    # The line through its longest piece (a digit's stroke joined to it is
+    # shorter, and would pull a fit off the line).
+    x0, y0, x1, y1 = max(line.pieces, key=lambda p: np.hypot(p[2] - p[0], p[3] - p[1]))
+    length = max(float(np.hypot(x1 - x0, y1 - y0)), 1.0)
+    vx, vy = (x1 - x0) / length, (y1 - y0) / length
+    off = np.abs((ends[:, 1] - y0) * vx - (ends[:, 0] - x0) * vy).reshape(-1, 2).max(axis=1)
+    return _covered([p for p, d in zip(line.pieces, off) if d <= tolerance])
+
+
+def _covered(pieces):
+    """How much of its length across a line's pieces cover, overlaps once."""
+    spans = sorted((min(p[0], p[2]), max(p[0], p[2])) for p in pieces)
+    covered, reached = 0.0, -np.inf
+    for a, b in spans:
+        covered += max(0.0, b - max(a, reached))
+        reached = max(reached, b)
+    return covered
 
 
 def _teeth(ink, base, thickness, height, first, last):

@@ -172,14 +172,15 @@ def ruled_paper(lines):
             or cv2.connectedComponents((lines == 1).astype(np.uint8))[0] - 1 >= 3)
 
 
-def pen_on_lines(ink, lines, noise):
+def pen_on_lines(ink, lines, noise, pen):
     """On ruled or squared paper, the pen's ink: a mask and an ink map of
     what is clearly darker than the page's lines, the strokes left whole
-    where they cross a line."""
+    where they cross a line. pen: how dark the digit's strokes are."""
     on_line = (lines == 1) & (ink > 3 * noise)
     level = float(np.median(ink[on_line])) if on_line.any() else 0.0
     # Where lines cross, their inks add up; a fitted line may lie a pixel off.
     count = cv2.dilate(lines, np.ones((5, 5), np.uint8)).astype(np.float32)
+    level = max(level, 0.35 * pen)  # a line's blurred edges pull its median down
     mask = threshold_ink(ink, noise) & (ink >= 1.4 * level * count)
     # Keep the pen's anti-aliased edges, not the lines beside them.
     near = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0

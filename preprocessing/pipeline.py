@@ -19,7 +19,8 @@ from .ground import Ground, cut_frame, find_ground, relight, runs_along
 from .forms import digits_in_cells, find_form
 from .ink import Page, quieten, threshold_ink
 from .lines import pen_on_lines, ruled_paper
-from .segment import WIDEST, Candidate, Writing, candidates, shape_prior, skip_costs, writing_pieces
+from .segment import (TALL, WIDEST, Candidate, Writing, candidates, shape_prior, skip_costs,
+                      writing_pieces)
 from .strokes import Search, find_digit
 
 METHODS = ("mnist", "tutorial")
@@ -168,10 +169,11 @@ def _read_number(img, seen):
     if search.lines is not None:
         # Erasing a page's lines cuts the strokes crossing them: the pen is
         # the ink darker than the lines, whole.
-        mask, ink = pen_on_lines(search.ink, search.lines, search.noise)
+        pen = float(np.percentile(search.without_lines[search.found], 90))
+        mask, ink = pen_on_lines(search.ink, search.lines, search.noise, pen)
     atoms, height = writing_pieces(mask | search.found, ink, search.found, search.stroke)
     single = Writing(1, [Candidate(0, 0, None, None)])
-    if len(atoms) <= 1:
+    if len(atoms) <= 1 or _compact(atoms, height):
         # One digit: read exactly as mnist() reads it.
         single.candidates[0].x = _form(found, seen)
         single.candidates[0].box = found.box
@@ -193,10 +195,23 @@ def _read_number(img, seen):
             if cx <= wx + 0.05 * ww and cx + cw >= wx + 0.95 * ww:
                 box = (found.box[0], found.box[1], found.box[2] * scale, found.box[3] * scale)
                 writing.candidates.append(Candidate(0, len(atoms) - 1, x, found.box,
-                                                    shape_prior(box, height)))
+                                                    shape_prior(box, height) + ONE_DIGIT))
         except NoDigitFound:
             pass
     return writing
+
+
+ONE_DIGIT = 0.5  # how much surer a split must be than reading the writing as one digit
+COMPACT = 1.1  # writing no wider than this, relative to its height, is one digit
+
+
+def _compact(atoms, height):
+    """Whether the writing's tall pieces (not scraps of a ruled line, nor
+    specks) lie within one digit's width: one digit in pieces (a thin pen's
+    broken strokes, a digit crossed by ruled lines), not a number."""
+    tall = [a for a in atoms if a.box[3] >= TALL * height] or atoms
+    left, right = min(a.box[0] for a in tall), max(a.box[0] + a.box[2] for a in tall)
+    return right - left <= COMPACT * height
 
 
 def lies_flat(mask):

@@ -78,9 +78,10 @@ def writing_pieces(mask, ink, found, stroke):
     usable = ((np.maximum(w, h) >= 0.2 * height) & (darkness >= 0.3 * np.median(darkness[seeds]))
               & (h <= 2 * height) & ~touches)
     usable[0] = False
-    for label in np.flatnonzero(usable & ~seeds & (np.maximum(w, h) > 1.5 * height)):
+    for label in np.flatnonzero(usable & ~seeds & ((np.maximum(w, h) > 1.5 * height) | (w > h))):
+        # A pen or a margin beside the number, a scrap of a ruled line.
         piece = labels[y[label]:y[label] + h[label], x[label]:x[label] + w[label]] == label
-        usable[label] = not straight_line(piece)  # a pen or a margin beside the number
+        usable[label] = not straight_line(piece)
     # Along the line: a piece joins the writing if it lies level with a piece
     # of it (overlapping in height) and no further than twice the height away.
     writing = seeds.copy()
