@@ -19,6 +19,11 @@ from tf_quiet import import_keras, run_script
 keras = import_keras()  # TensorFlow's Keras 3, without its C++ start-up log
 layers = keras.layers
 
+# The data and the model live beside this script, wherever it is run from.
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "mnist.npz")
+OUTPUT = os.path.join(HERE, "handwriting.keras")
+
 # The tutorial holds out 10% of the training digits to watch for overfitting.
 VALIDATION_SPLIT = 0.1
 # Each architecture's tutorial-style defaults; flags override them.
@@ -36,7 +41,8 @@ class DataError(ValueError):
 def load_data(path):
     """Load `path` and check it holds MNIST: 28x28 uint8 digits, labels 0-9."""
     if not os.path.exists(path):
-        raise DataError("no such file (mnist.npz ships with the project: `git checkout mnist.npz`)")
+        hint = " (mnist.npz ships with the project: `git checkout mnist.npz`)" if path == DATA else ""
+        raise DataError("no such file" + hint)
     if not os.path.isfile(path):
         raise DataError("not a file")
     with open(path, "rb") as f:
@@ -162,10 +168,11 @@ def save_model(model, path):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default="mnist.npz",
-                        help="MNIST .npz file (default: %(default)s)")
-    parser.add_argument("--output", default="handwriting.keras",
-                        help="where to save the model (default: %(default)s)")
+    parser.add_argument("--data", default=DATA,
+                        help="MNIST .npz file (default: mnist.npz beside build_model.py)")
+    parser.add_argument("--output", default=OUTPUT,
+                        help="where to save the model (default: handwriting.keras beside "
+                             "build_model.py, where main.py looks for it)")
     parser.add_argument("--arch", choices=sorted(DEFAULTS), default="mlp",
                         help="mlp: the tutorial's network (default); cnn: a small convnet")
     parser.add_argument("--epochs", type=int,
