@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import json
 import os
+import signal
 import sys
 
 import numpy as np
@@ -306,10 +307,10 @@ def answer_all(model, reader, tally, args):
     try:
         for batch in reader.batches(BATCH):
             read_results(model, batch)
-            with writing_beside(bar):
+            with writing_beside(bar), interrupt_after():
                 for r in batch:
                     text, stream = answer_line(r, args.json, many=tally.total > 1)
-                    stream.write(text + "\n")  # one write: a line is never cut in two
+                    stream.write(text + "\n")
                     tally.add(r)
                 sys.stdout.flush()
                 sys.stderr.flush()
@@ -320,6 +321,24 @@ def answer_all(model, reader, tally, args):
             bar.close()
     if bar is not None:
         print(tally.summary(), file=sys.stderr)
+
+
+@contextlib.contextmanager
+def interrupt_after():
+    """Ctrl-C while a batch's lines are written takes effect once they are
+    written and counted: no half line, and "Interrupted: N read" is exact."""
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    except ValueError:  # not the main thread: signals go elsewhere anyway
+        yield
+        return
+    caught = []
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def answer_line(r, as_json_line, many):
@@ -337,8 +356,11 @@ def progress_bar(total):
     stderr is a terminal and there is more than one picture: never in a log."""
     if total < 2 or not sys.stderr.isatty():
         return None
-    from tqdm import tqdm
-    return tqdm(total=total, unit="picture", file=sys.stderr, dynamic_ncols=True)
+    try:
+        from tqdm import tqdm
+    except ImportError:  # installed before requirements.txt named it: no bar, the rest works
+        return None
+    return tqdm(total=total, unit="picture", file=sys.stderr)
 
 
 def writing_beside(bar):
