@@ -166,6 +166,12 @@ def save_model(model, path):
         raise
 
 
+def shown_path(path):
+    """A path as a person reads it: relative to here when it is below here."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=DATA,
@@ -246,7 +252,7 @@ def main(argv=None):
         print(f"build_model.py: error: cannot save {args.output}: {error.strerror}",
               file=sys.stderr)
         return 1
-    print(f"Saved {args.output}")
+    print(f"Saved {shown_path(args.output)}")
 
     # Optionally, pictures of what was learnt.
     if args.report:

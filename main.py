@@ -523,7 +523,7 @@ def parse_args(argv=None):
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object per image per line (no plot)")
     parser.add_argument("--no-plot", action="store_true",
-                        help=f"do not show the figures (shown: the first {MAX_FIGURES} pictures)")
+                        help=f"do not show the figures (drawn for the first {MAX_FIGURES} pictures only)")
     parser.add_argument("--figures", default=FIGURES, metavar="DIR",
                         help="with no display, save the figures in DIR, made if need be "
                              "(default: %(default)s/ in the current folder)")
@@ -554,9 +554,9 @@ def main(argv=None):
         return 2
     results = find_images(args.images)
     plotting = not (args.json or args.no_plot)
-    reader = start_reading(results, args, plotting)
-    tally = Tally(len(results))
+    tally, reader = Tally(len(results)), None
     try:
+        reader = start_reading(results, args, plotting)
         # Load the model build_model.py trained.
         try:
             model = load_network(model_path)
@@ -572,7 +572,8 @@ def main(argv=None):
         print(f"Interrupted: {tally.done} of {tally.total} pictures read", file=sys.stderr)
         return 130
     finally:
-        reader.stop()
+        if reader is not None:
+            reader.stop()
 
     # Show the pictures, and what the network made of them.
     if plotting:

@@ -27,13 +27,26 @@ def start_pool(jobs, setup=None):
     (on a terminal it reaches every process of the group: one line, not one
     traceback per worker). `setup()` runs once in each worker."""
     return concurrent.futures.ProcessPoolExecutor(jobs, initializer=_start_worker,
-                                                  initargs=(setup,))
+                                                  initargs=(os.getpid(), setup))
 
 
-def _start_worker(setup):
+def _start_worker(parent, setup):
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with(parent)
     if setup is not None:
         setup()
+
+
+def _end_with(parent):
+    """End this worker when the main process ends, even killed (Linux's
+    PR_SET_PDEATHSIG): a worker waiting for work would otherwise wait forever."""
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown must do
+        return
+    if os.getppid() != parent:  # it ended before we asked
+        os._exit(1)
 
 
 class InOrder:
