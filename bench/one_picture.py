@@ -38,8 +38,12 @@ def main():
     parser.add_argument("--pairs", type=int, default=10, help="runs of each (default: 10)")
     parser.add_argument("--model", default=os.path.join(ROOT, "handwriting.keras"),
                         help="trained model (default: handwriting.keras)")
+    parser.add_argument("--before", metavar="PATH",
+                        help="also time another main.py, e.g. an older copy of the project's")
     args = parser.parse_args()
     runs = {"tutorial main.py": [], "main.py --no-plot": []}
+    if args.before:
+        runs["before --no-plot"] = []
     for _ in range(args.pairs):
         runs["tutorial main.py"].append(seconds(
             # -P: not bench/ first on the path, where numbers.py would hide Python's own
@@ -48,12 +52,16 @@ def main():
         runs["main.py --no-plot"].append(seconds(
             [sys.executable, os.path.join(ROOT, "main.py"), "--no-plot", SAMPLE,
              "--model", args.model]))
+        if args.before:
+            runs["before --no-plot"].append(seconds(
+                [sys.executable, args.before, "--no-plot", SAMPLE, "--model", args.model]))
     print(f"samples/eight-test.png, {args.pairs} pairs, one after the other")
     print(f"{'run':<20}{'median s':>10}{'fastest s':>11}")
     for name, times in runs.items():
         print(f"{name:<20}{statistics.median(times):>10.2f}{min(times):>11.2f}")
-    tutorial, ours = (statistics.median(t) for t in runs.values())
-    print(f"{'main.py / tutorial':<20}{ours / tutorial:>10.2f}")
+    tutorial = statistics.median(runs["tutorial main.py"])
+    for name, times in list(runs.items())[1:]:
+        print(f"{name.split()[0] + ' / tutorial':<20}{statistics.median(times) / tutorial:>10.2f}")
 
 
 if __name__ == "__main__":

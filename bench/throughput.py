@@ -14,7 +14,9 @@ a subprocess:
 
 and each once more on the first picture alone, to take the start-up
 (Python, the imports, the model) out: per-picture cost = (time for N -
-time for 1) / (N - 1). Peak memory: the largest process's resident set
+time for 1) / (N - 1), in wall-clock time and in CPU time (the process and
+the workers it waited for: what the pictures cost, whatever else the
+machine is doing). Peak memory: the largest process's resident set
 (getrusage of the child, which counts its workers), and the most all of a
 run's processes held at once (sampled from /proc every 0.2 s).
 """
@@ -81,6 +83,7 @@ def plain_reader(folder, model_path):
 @dataclasses.dataclass
 class Run:
     seconds: float
+    cpu: float  # CPU seconds of the process and the workers it waited for
     peak_mb: float  # the largest process's peak resident set
     all_mb: float  # the most all the run's processes held at once (sampled)
     stdout: str
@@ -122,7 +125,8 @@ def measure(command):
         if process.returncode not in (0, 1):  # 1: some picture could not be read
             sys.exit(f"throughput.py: {' '.join(command)} failed:\n{errors}")
         out.seek(0)
-        return Run(seconds, usage.ru_maxrss / 1024, most[0], out.read())
+        return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, most[0],
+                   out.read())
 
 
 def write_pictures(folder, count, small, seed=0):
@@ -201,21 +205,24 @@ def main():
             one = measure(command(first))
             many = measure(command(folder))
             per_picture = (many.seconds - one.seconds) / (args.count - 1)
-            rows[reader] = (many, one, per_picture,
+            cpu = (many.cpu - one.cpu) / (args.count - 1)
+            rows[reader] = (many, one, per_picture, cpu,
                             accuracy(many.stdout.splitlines(), labels, reader == "main.py"))
 
     kind = "small PNGs" if args.small else "realistic pictures"
     print(f"{args.count} {kind}, {os.cpu_count()} cores"
           + (f", main.py --jobs {args.jobs}" if args.jobs else ""))
     print(f"{'reader':<14}{'total s':>9}{'1 picture s':>13}{'pictures/s':>12}"
-          f"{'ms/picture':>12}{'peak MB':>9}{'all MB':>8}{'accuracy':>10}")
-    for reader, (many, one, per_picture, right) in rows.items():
+          f"{'ms/picture':>12}{'CPU ms':>8}{'peak MB':>9}{'all MB':>8}{'accuracy':>10}")
+    for reader, (many, one, per_picture, cpu, right) in rows.items():
         print(f"{reader:<14}{many.seconds:>9.1f}{one.seconds:>13.2f}"
-              f"{args.count / many.seconds:>12.0f}{1000 * per_picture:>12.1f}"
+              f"{args.count / many.seconds:>12.0f}{1000 * per_picture:>12.1f}{1000 * cpu:>8.1f}"
               f"{many.peak_mb:>9.0f}{many.all_mb:>8.0f}{right:>10.1%}")
     if len(rows) == 2:
         ratio = rows["main.py"][2] / rows["plain reader"][2]
-        print(f"main.py's cost per picture: {ratio:.1f} times the plain reader's")
+        cpu = rows["main.py"][3] / rows["plain reader"][3]
+        print(f"main.py's cost per picture: {ratio:.1f} times the plain reader's "
+              f"({cpu:.1f} times in CPU time)")
 
 
 if __name__ == "__main__":
