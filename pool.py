@@ -88,7 +88,7 @@ class InOrder:
         if not self.pending:
             raise StopIteration
         future = self.pending[0]
-        future.result(timeout)  # only waits: its error, if any, is answered below
+        future.exception(timeout)  # waits, and raises only TimeoutError: its error is answered below
         self.pending.popleft()
         self._top_up()
         return self._answer(future.item, future.result)

@@ -151,3 +151,20 @@ def test_the_forward_pass_needs_no_tensorflow(model_path):
     result = subprocess.run([sys.executable, "-c", code, str(model_path)], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["True", "False", "False"], result.stderr
+
+
+def reciprocal(n):
+    return 1 / n
+
+
+def test_in_order_answers_a_failure_and_carries_on():
+    """pool.InOrder on a real pool: an item whose work raises gets the answer
+    `failed` makes of it, in its place, and the items after it are answered."""
+    from pool import InOrder, start_pool
+    items = [4, 2, 0, 1, 5] * 3
+    for pool in (None, start_pool(2)):
+        reader = InOrder(reciprocal, items, pool, ahead=4,
+                         failed=lambda item, error: type(error).__name__)
+        answers = [a for batch in reader.batches(size=3) for a in batch]
+        reader.stop()
+        assert answers == [0.25, 0.5, "ZeroDivisionError", 1.0, 0.2] * 3
