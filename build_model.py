@@ -22,6 +22,11 @@ import safe_write
 keras = import_keras()  # TensorFlow's Keras 3, without its C++ start-up log
 layers = keras.layers
 
+# The data and the model live beside this script, wherever it is run from.
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "mnist.npz")
+OUTPUT = os.path.join(HERE, "handwriting.keras")
+
 # The tutorial holds out 10% of the training digits to watch for overfitting.
 VALIDATION_SPLIT = 0.1
 # More passes than this is a typo (and overflows the convnet's schedule).
@@ -51,7 +56,8 @@ def load_data(path, limit=None):
     declared type and shape are checked before any of its data is read.
     """
     if not os.path.exists(path):
-        raise DataError("no such file (mnist.npz ships with the project: `git checkout mnist.npz`)")
+        hint = " (mnist.npz ships with the project: `git checkout mnist.npz`)" if path == DATA else ""
+        raise DataError("no such file" + hint)
     if not os.path.isfile(path):
         raise DataError("not a file")
     with open(path, "rb") as f:
@@ -206,12 +212,19 @@ def save_model(model, path):
         model.save(tmp)
 
 
+def shown_path(path):
+    """A path as a person reads it: relative to here when it is below here."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default="mnist.npz",
-                        help="MNIST .npz file (default: %(default)s)")
-    parser.add_argument("--output", default="handwriting.keras",
-                        help="where to save the model (default: %(default)s)")
+    parser.add_argument("--data", default=DATA,
+                        help="MNIST .npz file (default: mnist.npz beside build_model.py)")
+    parser.add_argument("--output", default=OUTPUT,
+                        help="where to save the model (default: handwriting.keras beside "
+                             "build_model.py, where main.py looks for it)")
     parser.add_argument("--arch", choices=sorted(DEFAULTS), default="mlp",
                         help="mlp: the tutorial's network (default); cnn: a small convnet")
     parser.add_argument("--epochs", type=int,
@@ -301,7 +314,7 @@ def main(argv=None):
         print(f"build_model.py: error: cannot save {args.output}: {error.strerror}",
               file=sys.stderr)
         return 1
-    print(f"Saved {args.output}")
+    print(f"Saved {shown_path(args.output)}")
 
     # Optionally, pictures of what was learnt.
     if args.report:

@@ -7,39 +7,53 @@ postcode in a form's boxes) is split into digits first, and each digit gets
 its own 28x28 input.
 """
 # First, so that from here on Ctrl-C is one line and closed streams are handled.
-from tf_quiet import import_keras, run_script  # isort: skip
+from tf_quiet import import_keras, interrupt_handled, run_script  # isort: skip
 
 import argparse
+import contextlib
 import dataclasses
+import functools
 import io
 import json
 import os
+import signal
 import stat
 import sys
 import unicodedata
 import zipfile
 
-import numpy as np
+# NumPy's BLAS would start a thread per core that spins between the forward
+# pass's small products, taking the cores from the workers that prepare the
+# pictures; one thread computes a batch of 256 in about a millisecond.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import draw
-import preprocessing
-import safe_write
-from preprocessing import ImageError, NoDigitFound
+import numpy as np  # noqa: E402
+
+import draw  # noqa: E402
+import forward  # noqa: E402
+import preprocessing  # noqa: E402
+import safe_write  # noqa: E402
+from pool import InOrder, cores, start_pool  # noqa: E402
+from preprocessing import ImageError, NoDigitFound  # noqa: E402
 
 EXAMPLES = """examples:
   python main.py                       the sample, samples/eight-test.png
   python main.py my-digit.png more/    images, or folders of images
   python main.py photos/ --json        one JSON object per image
   python main.py my-digit.jpg --steps  what each preprocessing stage made of it
+  python main.py scans/ --jobs 1       a folder on one core (default: every core)
   python main.py --draw                draw a digit with the mouse, watch the network read it"""
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "samples", "eight-test.png")
+MODEL = os.path.join(HERE, "handwriting.keras")  # where build_model.py saves it
 # What a folder is searched for; our own saved figures are left out.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff",
                   ".webp", ".pgm", ".ppm", ".pbm")
 FIGURE_SUFFIX = ".prediction.png"
 MAX_FIGURES = 12  # more windows than this helps nobody
+FIGURES = "figures"  # with no display, figures are saved here (in the current folder)
+BATCH = 256  # pictures predicted together: one call to the model, steady memory
 PREVIEW_SIZE = 800  # the plot shows the picture at most this big: enough to see
 
 
@@ -128,7 +142,9 @@ def check_model_file(path):
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise SetupError(f"no model at {name}: run `python build_model.py` first") from None
+        # build_model.py makes the default one; another path is as the user named it.
+        hint = ": run `python build_model.py` first" if os.path.abspath(path) == MODEL else ""
+        raise SetupError(f"no model at {name}{hint}") from None
     except OSError as error:  # a symlink loop, no permission...
         raise SetupError(f"cannot open model {name}: {error.strerror}") from None
     if stat.S_ISDIR(mode):
@@ -295,6 +311,34 @@ def safe_name(text):
     return "".join(parts)
 
 
+def find_model(path):
+    """The model's path: as given, or by default the one build_model.py saves
+    beside this script, wherever main.py is run from; checked before the
+    pictures are read."""
+    path = MODEL if path is None else os.fspath(path)
+    check_model_file(path)
+    return path
+
+
+def load_network(path):
+    """The tutorial's network in NumPy (forward.py), which needs no
+    TensorFlow and starts in a fraction of the time; any other model in Keras."""
+    path = os.fspath(path)
+    check_model_file(path)  # a hostile zip is refused before anyone reads it
+    try:
+        network = forward.load(path)
+    except OSError:
+        network = None  # Keras will say why the file cannot be read
+    if network is None or not reads_digits(network):
+        return load_model(path)  # which says what is wrong with it, if anything
+    return network
+
+
+def reads_digits(model):
+    """Whether the model maps 28x28 pixels to 10 digits."""
+    return np.prod(model.input_shape[1:]) == 28 * 28 and tuple(model.output_shape[1:]) == (10,)
+
+
 # ## Read the images
 def find_images(paths):
     """A Result for each image; a folder stands for the images inside it, in
@@ -345,6 +389,39 @@ def prepare(result, img, method, steps=False):
     except NoDigitFound as error:
         result.reason = str(error)
         result.steps = getattr(error, "steps", None)  # how far it got
+
+
+def prepare_one(item, method, steps):
+    """read() for one (Result, plotted) pair, in a worker process or here. It
+    returns a new Result, so the list of pictures to read does not grow as
+    they are read; the picture itself is kept only if it will be plotted."""
+    result, plotted = item
+    result = dataclasses.replace(result)
+    if not result.error:  # a folder that could not be searched has nothing to read
+        read(result, method, keep_picture=plotted, steps=plotted and steps)
+    return result
+
+
+def cannot_prepare(item, error):
+    """The answer for a picture whose preparing failed unexpectedly: one line,
+    and the other pictures are still read."""
+    return dataclasses.replace(item[0], error=f"cannot read image: {first_line(error)}")
+
+
+def start_reading(results, args, plotting):
+    """Start preparing the pictures: in a pool of worker processes when there
+    are several (started now, so they work while the model loads), here for one."""
+    items = ((r, plotting and n < MAX_FIGURES) for n, r in enumerate(results))
+    work = functools.partial(prepare_one, method=args.preprocess, steps=args.steps)
+    jobs = min(args.jobs, sum(r.error is None for r in results))
+    pool = start_pool(jobs, setup=one_thread) if jobs > 1 else None
+    return InOrder(work, items, pool, ahead=2 * BATCH, failed=cannot_prepare)
+
+
+def one_thread():
+    """In a worker: OpenCV on one thread, as the pool already uses every core."""
+    import cv2
+    cv2.setNumThreads(1)
 
 
 # ## Predict
@@ -416,12 +493,108 @@ def as_json(result):
     return answer
 
 
+# ## Say what each picture shows, as soon as it is known
+@dataclasses.dataclass
+class Tally:
+    """What a run has answered so far, and the pictures kept to plot."""
+    total: int  # pictures to read
+    done: int = 0
+    no_digit: int = 0
+    unreadable: int = 0
+    shown: list = dataclasses.field(default_factory=list)
+
+    def add(self, result):
+        self.done += 1
+        self.no_digit += result.reason is not None
+        self.unreadable += result.error is not None
+        if result.img is not None:
+            self.shown.append(result)
+
+    def summary(self):
+        return (f"{self.done} pictures: {self.done - self.no_digit - self.unreadable} read, "
+                f"{self.no_digit} without a digit, {self.unreadable} unreadable")
+
+
+def answer_all(model, reader, tally, args):
+    """Predict the prepared pictures a batch at a time and print each answer
+    as soon as it, and every answer before it, is known: in the order given,
+    flushed, so a run stopped later keeps what it printed."""
+    bar = progress_bar(tally.total)
+    try:
+        for batch in reader.batches(BATCH):
+            read_results(model, batch)
+            with writing_beside(bar), interrupt_after():
+                for r in batch:
+                    text, stream = answer_line(r, args.json, many=tally.total > 1)
+                    stream.write(text + "\n")
+                    tally.add(r)
+                sys.stdout.flush()
+                sys.stderr.flush()
+            if bar is not None:
+                bar.update(len(batch))
+    finally:
+        if bar is not None:
+            bar.close()
+    if bar is not None:
+        print(tally.summary(), file=sys.stderr)
+
+
+@contextlib.contextmanager
+def interrupt_after():
+    """Ctrl-C while a batch's lines are written takes effect once they are
+    written and counted: no half line, and "Interrupted: N read" is exact."""
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    except ValueError:  # not the main thread: signals go elsewhere anyway
+        yield
+        return
+    caught = []
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def answer_line(r, as_json_line, many):
+    """The line that says what one picture shows, and where it goes: errors
+    to stderr, except in --json, where every picture has its object."""
+    if as_json_line:
+        return json.dumps(as_json(r), allow_nan=False), sys.stdout
+    if r.error:
+        return f"{safe_name(r.image)}: {describe(r)}", sys.stderr
+    return (f"{safe_name(r.image)}: {describe(r)}" if many else describe(r)), sys.stdout
+
+
+def progress_bar(total):
+    """A progress bar on stderr (pictures done, rate, time left), only when
+    stderr is a terminal and there is more than one picture: never in a log."""
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:  # installed before requirements.txt named it: no bar, the rest works
+        return None
+    return tqdm(total=total, unit="picture", file=sys.stderr)
+
+
+def writing_beside(bar):
+    """Lines printed while a progress bar shows: the bar is taken away, the
+    lines written, the bar drawn again, so the two never mix on the screen."""
+    if bar is None:
+        return contextlib.nullcontext()
+    return bar.external_write_mode(file=sys.stdout)
+
+
 # ## Show the picture
-def plot(results):
+def plot(results, folder=FIGURES, readable=None):
     """Show each image with a box round each digit read, the 28x28 inputs
     the network saw, and their probabilities.
 
-    Without a display the figures are saved as PNG files beside the images.
+    Without a display the figures are saved as PNG files in `folder`, never
+    beside the user's pictures. `readable`: how many pictures were read, to
+    say when only the first MAX_FIGURES were plotted.
     """
     import matplotlib
     import matplotlib.pyplot as plt
@@ -430,10 +603,11 @@ def plot(results):
     shown = [r for r in results if r.img is not None]
     interactive = matplotlib.get_backend().lower() in backend_registry.list_builtin(
         BackendFilter.INTERACTIVE)
+    names = figure_names(shown, folder)
     for r in shown:
         fig = draw_reading(plt, r)
         if not interactive:
-            figure_path = os.path.splitext(r.image)[0] + FIGURE_SUFFIX
+            figure_path = names[r.image]
             try:
                 save_figure(fig, figure_path)
                 print(f"No display: saved the figure to {safe_name(figure_path)}",
@@ -443,10 +617,30 @@ def plot(results):
                       f"({error.strerror}): use --no-plot, or run where a window can open",
                       file=sys.stderr)
             plt.close(fig)
-    if sum(r.error is None for r in results) > MAX_FIGURES:
+    if (readable if readable is not None else sum(r.error is None for r in results)) > MAX_FIGURES:
         print(f"Plotted the first {MAX_FIGURES} images only", file=sys.stderr)
     if interactive and shown:
         plt.show()
+
+
+def figure_names(results, folder):
+    """Where each picture's figure is saved: FOLDER/NAME.prediction.png, the
+    folder made if need be; two pictures of one name get NAME-2, NAME-3."""
+    names, taken = {}, set()
+    for r in results:
+        stem = os.path.splitext(os.path.basename(r.image))[0] or "image"
+        path, n = os.path.join(folder, stem + FIGURE_SUFFIX), 1
+        while path in taken:
+            n += 1
+            path = os.path.join(folder, f"{stem}-{n}{FIGURE_SUFFIX}")
+        names[r.image] = path
+        taken.add(path)
+    if results:
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:
+            pass  # saving says why, for each figure
+    return names
 
 
 def draw_reading(plt, r):
@@ -551,20 +745,31 @@ def parse_args(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("images", nargs="*", default=[SAMPLE],
                         help="image files or folders (default: samples/eight-test.png)")
-    parser.add_argument("--model", default="handwriting.keras",
-                        help="trained model (default: %(default)s)")
+    parser.add_argument("--model",
+                        help="trained model (default: handwriting.keras beside main.py, "
+                             "where build_model.py saves it)")
     parser.add_argument("--preprocess", choices=preprocessing.METHODS, default="mnist",
                         help="mnist: crop, scale and centre the digit as MNIST did (default); "
                              "tutorial: the tutorial's resize and invert")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object per image per line (no plot)")
-    parser.add_argument("--no-plot", action="store_true", help="do not show the figures")
+    parser.add_argument("--no-plot", action="store_true",
+                        help=f"do not show the figures (drawn for the first {MAX_FIGURES} pictures only)")
+    parser.add_argument("--figures", default=FIGURES, metavar="DIR",
+                        help="with no display, save the figures in DIR, made if need be "
+                             "(default: %(default)s/ in the current folder)")
+    parser.add_argument("--jobs", type=int, default=cores(), metavar="N",
+                        help="worker processes that prepare the pictures of a folder "
+                             "(default: %(default)s, this machine's cores; 1: none)")
     parser.add_argument("--steps", action="store_true",
                         help="under each figure, show the picture after each preprocessing stage")
     parser.add_argument("--draw", action="store_true",
                         help="draw a digit with the mouse instead, and watch the network read "
                              "it layer by layer (needs a window)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    return args
 
 
 def main(argv=None):
@@ -574,43 +779,51 @@ def main(argv=None):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
 
-    # Load the model build_model.py trained.
+    # Find the images, and start preparing them on every core: the workers
+    # start now, so the model loads (TensorFlow, for some models) meanwhile.
     try:
-        model = load_model(args.model)
+        model_path = find_model(args.model)
     except SetupError as error:
         print(f"main.py: error: {error}", file=sys.stderr)
         return 2
 
     # Or draw a digit with the mouse, and watch the network read it.
     if args.draw:
+        try:
+            model = load_model(model_path)
+        except SetupError as error:
+            print(f"main.py: error: {error}", file=sys.stderr)
+            return 2
         return draw.run(model, args)
 
-    # Read each image and turn it into the 28x28 input the model knows.
     results = find_images(args.images)
     plotting = not (args.json or args.no_plot)
-    for n, result in enumerate(results):
-        if not result.error:  # a folder that could not be searched has nothing to read
-            shown = plotting and n < MAX_FIGURES
-            read(result, args.preprocess, keep_picture=shown, steps=shown and args.steps)
+    tally, reader = Tally(len(results)), None
+    try:
+        reader = start_reading(results, args, plotting)
+        # Load the model build_model.py trained.
+        try:
+            model = load_network(model_path)
+        except SetupError as error:
+            print(f"main.py: error: {error}", file=sys.stderr)
+            return 2
 
-    # Predict every digit in one batch: one call to the model, not one per image.
-    read_results(model, results)
-
-    # Say what each image shows, in the order given: text for people, or JSON lines.
-    for r in results:
-        if args.json:
-            print(json.dumps(as_json(r), allow_nan=False))
-        elif r.error:
-            print(f"{safe_name(r.image)}: {describe(r)}", file=sys.stderr)
-        elif len(results) > 1:
-            print(f"{safe_name(r.image)}: {describe(r)}")
-        else:
-            print(describe(r))
+        # Predict a batch at a time, and say what each image shows, in the
+        # order given: text for people, or JSON lines.
+        answer_all(model, reader, tally, args)
+    except KeyboardInterrupt:
+        sys.stdout.flush()  # what was printed stays
+        print(f"Interrupted: {tally.done} of {tally.total} pictures read", file=sys.stderr)
+        interrupt_handled()
+        return 130
+    finally:
+        if reader is not None:
+            reader.stop()
 
     # Show the pictures, and what the network made of them.
     if plotting:
-        plot(results)
-    return 1 if any(r.error for r in results) else 0
+        plot(tally.shown, args.figures, readable=tally.total - tally.unreadable)
+    return 1 if tally.unreadable else 0
 
 
 if __name__ == "__main__":

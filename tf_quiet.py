@@ -37,6 +37,11 @@ def _excepthook(kind, value, traceback):
     sys.__excepthook__(kind, value, traceback)
 
 
+def interrupt_handled():
+    """A script has said what Ctrl-C stopped, in its own words: no second line."""
+    INTERRUPTED.clear()
+
+
 def interrupted_exit():
     """Ctrl-C's one line and exit code, whatever was running."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this short
