@@ -9,8 +9,10 @@ pictures runs in steady memory.
 """
 import collections
 import concurrent.futures
+import multiprocessing
 import os
 import signal
+import sys
 import time
 
 
@@ -26,8 +28,14 @@ def start_pool(jobs, setup=None):
     """A pool of `jobs` worker processes that leave Ctrl-C to the main process
     (on a terminal it reaches every process of the group: one line, not one
     traceback per worker). `setup()` runs once in each worker."""
-    return concurrent.futures.ProcessPoolExecutor(jobs, initializer=_start_worker,
-                                                  initargs=(os.getpid(), setup))
+    # Forking copies this process as it is: quick, unless TensorFlow is
+    # already loaded here (a test calling main() in-process), whose threads
+    # a forked copy may wait on for ever; then workers start afresh.
+    loaded = "tensorflow" in sys.modules or "keras" in sys.modules
+    context = multiprocessing.get_context("forkserver" if loaded else "fork")
+    return concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context,
+                                                  initializer=_start_worker,
+                                                  initargs=(None if loaded else os.getpid(), setup))
 
 
 def _start_worker(parent, setup):
@@ -45,8 +53,8 @@ def _end_with(parent):
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: the pool's own shutdown must do
         return
-    if os.getppid() != parent:  # it ended before we asked
-        os._exit(1)
+    if parent is not None and os.getppid() != parent:  # it ended before we asked
+        os._exit(1)  # (started by a fork server, a worker's parent is that server)
 
 
 class InOrder:
