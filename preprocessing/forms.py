@@ -273,7 +273,8 @@ class _Upright:
 # Reading a form ---------------------------------------------------------------------
 
 def digits_in_cells(form, mask, ink, to_picture):
-    """One candidate digit for each cell of a form holding ink."""
+    """One candidate digit for each cell of a form holding a digit; None if
+    no cell does (a thin pen's loop can look like a box: read it as ink)."""
     digits = []
     n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
     px, py, pw, ph = (stats[:, i].astype(np.float64) for i in range(4))
@@ -287,6 +288,8 @@ def digits_in_cells(form, mask, ink, to_picture):
             continue  # an empty box
         x0, y0 = stats[inside, 0].min(), stats[inside, 1].min()
         x1, y1 = (stats[inside, 0] + stats[inside, 2]).max(), (stats[inside, 1] + stats[inside, 3]).max()
+        if y1 - y0 < 0.35 * ch:
+            continue  # scraps, not a digit written in the box
         local = np.isin(labels[y0:y1, x0:x1], np.flatnonzero(inside))
         try:
             x, box = digit_input([Atom(local, (x0, y0, x1 - x0, y1 - y0))], ink)
@@ -294,5 +297,5 @@ def digits_in_cells(form, mask, ink, to_picture):
             continue
         digits.append(Candidate(len(digits), len(digits), x, to_picture(box)))
     if not digits:
-        raise NoDigitFound("no digit found: the boxes are empty")
+        return None  # no digit in any cell: what looked like a form may be one
     return Writing(len(digits), digits)

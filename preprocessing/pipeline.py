@@ -163,8 +163,10 @@ def _read_number(img, seen):
     if not ruled_paper(search.lines):
         form = find_form(threshold_ink(search.ink, search.noise), search.stroke,
                          ruled=search.lines is not None)
-    if form is not None:
-        return digits_in_cells(form, mask & ~form.lines, search.without_lines, to_picture)
+    cells = None if form is None else digits_in_cells(form, mask & ~form.lines,
+                                                      search.without_lines, to_picture)
+    if cells is not None:
+        return cells
     ink = search.without_lines
     if search.lines is not None:
         # Erasing a page's lines cuts the strokes crossing them: the pen is
