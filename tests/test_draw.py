@@ -12,6 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import draw
+import layers
 import main
 from conftest import ROOT, run
 
@@ -226,7 +227,7 @@ def test_the_convnet_shows_its_feature_maps(tmp_path):
     build_model.save_model(cnn, str(tmp_path / "cnn.keras"))
     model = main.load_model(str(tmp_path / "cnn.keras"))
     pad = open_pad(model)
-    assert isinstance(pad.network, draw.KerasNetwork)
+    assert isinstance(pad.network, layers.KerasNetwork)
     stroke(pad, VERTICAL)
     expected = model.predict_on_batch(pad.reading.x[None])[0]
     assert np.allclose(pad.reading.probabilities, expected, atol=1e-5)
