@@ -13,14 +13,10 @@ import argparse
 import contextlib
 import dataclasses
 import functools
-import io
 import json
 import os
 import signal
-import stat
 import sys
-import unicodedata
-import zipfile
 
 # NumPy's BLAS would start a thread per core that spins between the forward
 # pass's small products, taking the cores from the workers that prepare the
@@ -32,9 +28,12 @@ import numpy as np  # noqa: E402
 import draw  # noqa: E402
 import forward  # noqa: E402
 import preprocessing  # noqa: E402
-import safe_write  # noqa: E402
+from figures import FIGURE_SUFFIX, FIGURES, MAX_FIGURES, plot  # noqa: E402
+from model_file import (MODEL, SetupError, check_model_file, check_model_shape,  # noqa: E402
+                        first_line)
 from pool import InOrder, cores, start_pool  # noqa: E402
 from preprocessing import ImageError, NoDigitFound  # noqa: E402
+from safe_write import safe_name  # noqa: E402
 
 EXAMPLES = """examples:
   python main.py                       the sample, samples/eight-test.png
@@ -46,19 +45,11 @@ EXAMPLES = """examples:
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "samples", "eight-test.png")
-MODEL = os.path.join(HERE, "handwriting.keras")  # where build_model.py saves it
 # What a folder is searched for; our own saved figures are left out.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff",
                   ".webp", ".pgm", ".ppm", ".pbm")
-FIGURE_SUFFIX = ".prediction.png"
-MAX_FIGURES = 12  # more windows than this helps nobody
-FIGURES = "figures"  # with no display, figures are saved here (in the current folder)
 BATCH = 256  # pictures predicted together: one call to the model, steady memory
 PREVIEW_SIZE = 800  # the plot shows the picture at most this big: enough to see
-
-
-class SetupError(Exception):
-    """Something to fix before any image can be read (message: one line)."""
 
 
 @dataclasses.dataclass
@@ -99,23 +90,6 @@ class Result:
 
 
 # ## Load the model
-# What a digit model's .keras file may unpack to, checked before Keras reads
-# it: the tutorial's holds 4 KB of configuration and 1.4 MB of weights.
-MODEL_BUDGET = {"config.json": 2**20, "metadata.json": 2**16, "model.weights.h5": 64 * 2**20,
-                "model.weights.npz": 64 * 2**20}
-MODEL_OTHER_BUDGET = 2**20  # anything else in the file, all together
-# The layers config.json declares are built (their weights allocated) before
-# any weight is read: a few bytes can ask for gigabytes. An estimate, high on
-# purpose, of their numbers: the tutorial's is 0.2 million, the convnet's 5.
-MODEL_MAX_WEIGHTS = 200_000_000
-MODEL_MAX_VALUES = 2**22  # in one layer's input or output (the convnet's largest: 21,632)
-# What the weights file's arrays may take once read, by their declared shapes:
-# a compressed array can declare gigabytes in a few bytes.
-MODEL_MAX_WEIGHT_BYTES = 256 * 2**20
-WIDTH_KEYS = ("units", "filters", "output_dim", "input_dim", "key_dim", "num_heads", "n")
-SHAPE_KEYS = ("batch_shape", "input_shape", "shape", "target_shape", "size")
-
-
 def load_model(path):
     """Load the trained network, checking it reads 28x28 digits into 10
     probabilities. A model that ends in scores (logits), not probabilities,
@@ -133,142 +107,6 @@ def load_model(path):
               "a softmax turns them into probabilities", file=sys.stderr)
         model = keras.Sequential([model, keras.layers.Softmax()])
     return model
-
-
-def check_model_file(path):
-    """A model file is a regular file and a zip archive whose members fit a
-    digit model: checked before Keras unpacks anything."""
-    name = safe_name(path)
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        # build_model.py makes the default one; another path is as the user named it.
-        hint = ": run `python build_model.py` first" if os.path.abspath(path) == MODEL else ""
-        raise SetupError(f"no model at {name}{hint}") from None
-    except OSError as error:  # a symlink loop, no permission...
-        raise SetupError(f"cannot open model {name}: {error.strerror}") from None
-    if stat.S_ISDIR(mode):
-        raise SetupError(f"{name} is a folder, not a model file")
-    if not stat.S_ISREG(mode):
-        raise SetupError(f"{name} is not a regular file")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            check_model_members(name, members)
-            config = archive.read("config.json") if "config.json" in archive.namelist() else None
-            check_model_weights(name, archive)
-    except SetupError:
-        raise
-    except OSError as error:
-        raise SetupError(f"cannot read model {name}: {error.strerror}") from None
-    except Exception:  # BadZipFile, or a header zipfile cannot parse
-        raise SetupError(f"cannot load model {name}: it is not a .keras file, "
-                         "or it is cut short (not a whole zip archive)") from None
-    if config is not None:
-        check_model_config(name, config)
-
-
-def check_model_members(name, members):
-    """Each member of the zip within what a digit model needs, from the
-    sizes the zip declares (zipfile reads no more than that)."""
-    if len(members) > 64:
-        raise SetupError(f"{name} is not a digit model: it holds {len(members):,} files")
-    other = 0
-    for member in members:
-        budget = MODEL_BUDGET.get(member.filename)
-        if budget is None:
-            other += member.file_size
-        if member.file_size > (budget or MODEL_OTHER_BUDGET) or other > MODEL_OTHER_BUDGET:
-            raise SetupError(f"{name} is not a digit model: its {safe_name(member.filename)} "
-                             f"unpacks to {member.file_size:,} bytes, more than a digit "
-                             f"model needs ({budget or MODEL_OTHER_BUDGET:,})")
-
-
-def check_model_weights(name, archive):
-    """The arrays of the weights file within budget, from their declared
-    shapes (HDF5 datasets, or .npy headers), before Keras reads any."""
-    names = archive.namelist()
-    sizes = []
-    try:
-        if "model.weights.h5" in names:
-            import h5py  # Keras's own dependency, for .keras files
-            with h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r") as weights:
-                weights.visititems(lambda key, item: sizes.append(
-                    item.size * item.dtype.itemsize) if isinstance(item, h5py.Dataset) else None)
-        elif "model.weights.npz" in names:
-            with zipfile.ZipFile(io.BytesIO(archive.read("model.weights.npz"))) as weights:
-                for member in weights.namelist():
-                    with weights.open(member) as f:
-                        version = np.lib.format.read_magic(f)
-                        shape, _, dtype = (np.lib.format.read_array_header_1_0(f)
-                                           if version == (1, 0)
-                                           else np.lib.format.read_array_header_2_0(f))
-                        sizes.append(float(np.prod(shape, dtype=float)) * dtype.itemsize)
-    except Exception as error:  # h5py, zip and .npy header errors: a damaged file
-        raise SetupError(f"cannot load model {name}: its weights cannot be read "
-                         f"({first_line(error)})") from None
-    if sum(sizes) > MODEL_MAX_WEIGHT_BYTES:
-        raise SetupError(f"{name} is not a digit model: its weights would take "
-                         f"{sum(sizes):,.0f} bytes once read, more than a digit model "
-                         f"needs ({MODEL_MAX_WEIGHT_BYTES:,})")
-
-
-def check_model_config(name, text):
-    """Refuse a config.json that declares layers too big for a digit model,
-    before Keras builds them."""
-    try:
-        config = json.loads(text)
-    except (ValueError, RecursionError):
-        raise SetupError(f"cannot load model {name}: its config.json is not JSON") from None
-    layers, largest, stack = [], 28 * 28, [config]
-    while stack:  # a loop, not recursion: any depth of nesting is fine
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        if not isinstance(item, dict):
-            continue
-        stack.extend(item.values())
-        width = max([number(item.get(key)) for key in WIDTH_KEYS], default=0)
-        kernel = item.get("kernel_size")
-        area = np.prod([number(k) for k in kernel]) if isinstance(kernel, list) \
-            else number(kernel) or 1
-        layers.append((width, area))
-        for key in SHAPE_KEYS:
-            value = item.get(key)
-            sizes = [number(v) or 1 for v in value] if isinstance(value, list) else [number(value)]
-            if key == "size":  # UpSampling: a factor on the 28x28 picture
-                sizes.append(28 * 28)
-            largest = max(largest, float(np.prod(sizes, dtype=float)))
-        largest = max(largest, number(item.get("height")) * number(item.get("width")))  # Resizing
-    largest = max([largest] + [width for width, _ in layers])
-    weights = sum(float(width) * area * largest for width, area in layers)
-    if largest > MODEL_MAX_VALUES:  # an activation this big, for each picture
-        raise SetupError(f"{name} is not a digit model: a layer of it holds {largest:,.0f} "
-                         f"values per picture, more than a digit model needs "
-                         f"({MODEL_MAX_VALUES:,})")
-    if weights > MODEL_MAX_WEIGHTS:
-        raise SetupError(f"{name} is not a digit model: its layers would hold about "
-                         f"{weights:,.0f} numbers, more than a digit model needs "
-                         f"({MODEL_MAX_WEIGHTS:,})")
-
-
-def number(value):
-    """A size from a config: a number, or 0 for anything else (None, text)."""
-    return abs(float(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) \
-        else 0
-
-
-def check_model_shape(model, path):
-    """One input of 28x28 pixels (any layout), one output of 10."""
-    name = safe_name(path)
-    if len(model.inputs) != 1 or len(model.outputs) != 1:
-        raise SetupError(f"{name} is not a digit model: it has {len(model.inputs)} input(s) "
-                         f"and {len(model.outputs)} output(s), not one of each")
-    size = model.input_shape[1:]
-    if (None in size or int(np.prod(size)) != 28 * 28
-            or tuple(model.output_shape[1:]) != (10,)):
-        raise SetupError(f"{name} is not a digit model: it maps {size} "
-                         f"to {tuple(model.output_shape[1:])}, not 28x28 pixels to 10 digits")
 
 
 def gives_probabilities(model, path):
@@ -289,26 +127,6 @@ def gives_probabilities(model, path):
         raise SetupError(damaged)
     return bool(np.all(outputs >= -1e-6) and np.all(outputs <= 1 + 1e-6)
                 and np.allclose(outputs.sum(axis=1), 1, atol=1e-3))
-
-
-def first_line(error):
-    return safe_name(str(error).strip().splitlines()[0]) if str(error).strip() \
-        else type(error).__name__
-
-
-def safe_name(text):
-    """`text` as one line of valid text, the same in text and JSON output:
-    control characters escaped (\\n, \\x1b), and bytes of a file name that
-    are not UTF-8 written as \\xff."""
-    parts = []
-    for char in text:
-        if "\udc80" <= char <= "\udcff":  # a byte os.fsdecode could not decode
-            parts.append(f"\\x{ord(char) - 0xdc00:02x}")
-        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
-            parts.append(char.encode("unicode_escape").decode("ascii"))
-        else:
-            parts.append(char)
-    return "".join(parts)
 
 
 def find_model(path):
@@ -587,159 +405,6 @@ def writing_beside(bar):
     return bar.external_write_mode(file=sys.stdout)
 
 
-# ## Show the picture
-def plot(results, folder=FIGURES, readable=None):
-    """Show each image with a box round each digit read, the 28x28 inputs
-    the network saw, and their probabilities.
-
-    Without a display the figures are saved as PNG files in `folder`, never
-    beside the user's pictures. `readable`: how many pictures were read, to
-    say when only the first MAX_FIGURES were plotted.
-    """
-    import matplotlib
-    import matplotlib.pyplot as plt
-    from matplotlib.backends import BackendFilter, backend_registry
-
-    shown = [r for r in results if r.img is not None]
-    interactive = matplotlib.get_backend().lower() in backend_registry.list_builtin(
-        BackendFilter.INTERACTIVE)
-    names = figure_names(shown, folder)
-    for r in shown:
-        fig = draw_reading(plt, r)
-        if not interactive:
-            figure_path = names[r.image]
-            try:
-                save_figure(fig, figure_path)
-                print(f"No display: saved the figure to {safe_name(figure_path)}",
-                      file=sys.stderr)
-            except OSError as error:
-                print(f"No display, and cannot save {safe_name(figure_path)} "
-                      f"({error.strerror}): use --no-plot, or run where a window can open",
-                      file=sys.stderr)
-            plt.close(fig)
-    if (readable if readable is not None else sum(r.error is None for r in results)) > MAX_FIGURES:
-        print(f"Plotted the first {MAX_FIGURES} images only", file=sys.stderr)
-    if interactive and shown:
-        plt.show()
-
-
-def figure_names(results, folder):
-    """Where each picture's figure is saved: FOLDER/NAME.prediction.png, the
-    folder made if need be; two pictures of one name get NAME-2, NAME-3."""
-    names, taken = {}, set()
-    for r in results:
-        stem = os.path.splitext(os.path.basename(r.image))[0] or "image"
-        path, n = os.path.join(folder, stem + FIGURE_SUFFIX), 1
-        while path in taken:
-            n += 1
-            path = os.path.join(folder, f"{stem}-{n}{FIGURE_SUFFIX}")
-        names[r.image] = path
-        taken.add(path)
-    if results:
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError:
-            pass  # saving says why, for each figure
-    return names
-
-
-def draw_reading(plt, r):
-    """One figure: the picture as read with each digit's box and reading;
-    each digit's 28x28 input and its ten probabilities (under the picture
-    for a number, beside it for one digit); with --steps, the stages."""
-    digits = r.digits or []
-    many = len(digits) > 1
-    rows = ([2.2, 1, 0.9] if many else [1.6]) + ([1] if r.steps is not None else [])
-    width = 12 if r.steps is not None else max(10, 1.3 * len(digits))
-    fig = plt.figure(figsize=(width, 2.2 * sum(rows)))
-    grid = fig.add_gridspec(len(rows), 1, height_ratios=rows)
-    # parse_math=False: a "$" in a file name is text, not a formula.
-    fig.suptitle(f"{safe_name(os.path.basename(r.image))}: {describe(r)}", parse_math=False)
-    if many:
-        ax_img = fig.add_subplot(grid[0])
-        inputs, bars = grid[1].subgridspec(1, len(digits)), grid[2].subgridspec(1, len(digits))
-        for n, d in enumerate(digits):
-            draw_input(fig.add_subplot(inputs[n]), d.x, str(d.digit))
-            draw_bars(fig.add_subplot(bars[n]), d, small=True)
-    else:
-        ax_img, ax_input, ax_bars = (fig.add_subplot(cell) for cell in grid[0].subgridspec(1, 3))
-        draw_input(ax_input, digits[0].x if digits else None, "28x28 input the network saw")
-        draw_bars(ax_bars, digits[0] if digits else None, small=False)
-    ax_img.imshow(r.img, cmap="gray", vmin=0, vmax=255)
-    ax_img.set_title("image as read")
-    ax_img.set_xticks([])
-    ax_img.set_yticks([])
-    for d in digits:  # each digit's box, and what was read there
-        x, y, w, h = (v * r.shrunk for v in d.box)
-        ax_img.add_patch(plt.Rectangle((x - 0.5, y - 0.5), w, h, fill=False, color="tab:orange",
-                                       linewidth=1.5))
-        if many:
-            ax_img.text(x + w / 2, y - 2, str(d.digit), color="tab:orange", ha="center",
-                        va="bottom", fontsize=12, fontweight="bold")
-    if r.steps is not None:
-        strip = grid[len(rows) - 1].subgridspec(1, len(STAGES))
-        draw_steps([fig.add_subplot(strip[n]) for n in range(len(STAGES))], r.steps)
-    fig.tight_layout()
-    return fig
-
-
-def draw_input(ax, x, title):
-    """A 28x28 input as the network saw it."""
-    if x is not None:
-        ax.imshow(x, cmap="gray", vmin=0, vmax=1)
-    ax.set_title(title)
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-def draw_bars(ax, d, small):
-    """A digit's ten probabilities, the one read in orange."""
-    if d is not None:
-        ax.bar(range(10), d.prediction, color="tab:blue")
-        ax.bar(d.digit, d.confidence, color="tab:orange")
-    ax.set(xticks=range(10), ylim=(0, 1))
-    if small:
-        ax.tick_params(labelsize=6)
-        ax.set_yticks([])
-    else:
-        ax.set_title("probability of each digit")
-
-
-# What each stage's picture shows: grey levels (0 to 255), ink (0 to 1), or
-# ink measured against the paper (0 up to its darkest strokes: None).
-STAGES = {"as read": (0, 255), "ground evened out": (0, 255), "ink": (0, None),
-          "lines removed": (0, None), "digit cut out": (0, 1), "20x20 box": (0, 1),
-          "28x28 input": (0, 1)}
-
-
-def draw_steps(axes, steps):
-    """The picture after each stage of preprocessing, left to right, titled
-    with the stage's name as in the README and preprocessing/pipeline.py."""
-    for ax, (name, (low, high)) in zip(axes, STAGES.items()):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(name, fontsize=9)
-        if name in steps.images:
-            img = steps.images[name]
-            high = high or max(float(np.percentile(img, 99.9)), 0.05)
-            ax.imshow(img, cmap="gray", vmin=low, vmax=high)
-        else:
-            ax.text(0.5, 0.5, "(not reached)", ha="center", va="center", fontsize=8,
-                    transform=ax.transAxes)
-
-
-def save_figure(fig, path):
-    """Save a figure as PNG whole or not at all (see safe_write.py); never
-    through a symbolic link, nor over a file that is not a PNG."""
-    safe_write.check_target(path)
-    if os.path.exists(path):
-        with open(path, "rb") as f:
-            if f.read(8) != b"\x89PNG\r\n\x1a\n":
-                raise safe_write.Refused("a file that is not a PNG has that name")
-    with safe_write.replacing(path) as tmp:
-        fig.savefig(tmp, format="png")
-
-
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=EXAMPLES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -822,7 +487,7 @@ def main(argv=None):
 
     # Show the pictures, and what the network made of them.
     if plotting:
-        plot(tally.shown, args.figures, readable=tally.total - tally.unreadable)
+        plot(tally.shown, describe, args.figures, readable=tally.total - tally.unreadable)
     return 1 if tally.unreadable else 0
 
 

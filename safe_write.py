@@ -6,7 +6,8 @@ is renamed onto NAME once complete: a crash, Ctrl-C or full disk leaves the
 previous file as it was. A target that is a symbolic link, a folder or a
 device is refused, not replaced, so nothing outside what the user asked for
 is ever written. A temporary file left by a killed run (its process gone) is
-removed by the next run that writes the same file.
+removed by the next run that writes the same file. A name written into a
+line of output (safe_name) is escaped, so it stays one line of valid text.
 """
 import contextlib
 import errno
@@ -16,6 +17,7 @@ import secrets
 import signal
 import stat
 import threading
+import unicodedata
 
 
 class Refused(OSError):
@@ -166,3 +168,18 @@ def write_text(path, text):
     with replacing(path) as tmp:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
+
+
+def safe_name(text):
+    """`text` as one line of valid text, the same in text and JSON output:
+    control characters escaped (\\n, \\x1b), and bytes of a file name that
+    are not UTF-8 written as \\xff."""
+    parts = []
+    for char in text:
+        if "\udc80" <= char <= "\udcff":  # a byte os.fsdecode could not decode
+            parts.append(f"\\x{ord(char) - 0xdc00:02x}")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            parts.append(char.encode("unicode_escape").decode("ascii"))
+        else:
+            parts.append(char)
+    return "".join(parts)

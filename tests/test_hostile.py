@@ -199,15 +199,15 @@ def test_weights_declaring_gigabytes_are_refused_before_they_are_read(model_path
 def test_a_model_declaring_a_huge_picture_inside_is_refused():
     """UpSampling2D by 1000: 3 GB per picture at the first prediction,
     though it holds only 10 weights per unit."""
-    import main
+    import model_file
     config = {"class_name": "Sequential", "config": {"layers": [
         {"class_name": "InputLayer", "config": {"batch_shape": [None, 28, 28]}},
         {"class_name": "Reshape", "config": {"target_shape": [28, 28, 1]}},
         {"class_name": "UpSampling2D", "config": {"size": [1000, 1000]}},
         {"class_name": "GlobalAveragePooling2D", "config": {}},
         {"class_name": "Dense", "config": {"units": 10}}]}}
-    with pytest.raises(main.SetupError, match="holds 784,000,000 values per picture"):
-        main.check_model_config("up.keras", json.dumps(config))
+    with pytest.raises(model_file.SetupError, match="holds 784,000,000 values per picture"):
+        model_file.check_model_config("up.keras", json.dumps(config))
 
 
 @pytest.mark.parametrize("make, message", [
