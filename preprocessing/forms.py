@@ -159,12 +159,15 @@ def _form_on(base, lines, uprights, reach, ink):
     elif inner:
         tall = np.median([base.y(u.x) - u.top for u in inner])
         inner = [u for u in inner if abs(base.y(u.x) - u.top - tall) <= 0.3 * tall]
-    xs = _regular(first.x, last.x, [u.x for u in inner], reach)
+    # Boxes are wide enough for a digit: a digit's stroke that Hough ran on
+    # to both lines splits no box.
+    most = int((last.x - first.x) / (0.6 * height)) if top else 12
+    xs = _regular(first.x, last.x, [u.x for u in inner], reach, max(most, 1))
     if xs is None or (not top and len(xs) == 2):
         return None  # a line with a stroke at each end, or uprights at random
-    if top and np.diff(xs).min() < 0.6 * height:
-        return None  # boxes too narrow for a digit: a stroke split one
-    uprights = [first] + inner + [last]
+    # The cells' sides (a digit's stroke standing on the base is none).
+    near = max(reach, 0.08 * (xs[-1] - xs[0]) / (len(xs) - 1))
+    uprights = [first] + [u for u in inner if min(abs(u.x - side) for side in xs) <= near] + [last]
     # Printed lines are straight all along: a pen's loop has a flat bit, not
     # a base line under the whole span.
     span = xs[-1] - xs[0]
@@ -185,14 +188,56 @@ def _form_on(base, lines, uprights, reach, ink):
                           int(b - a - 2 * edge), int(bottom - ceiling - (2 if top else 1) * edge)))
     if not cells:
         return None
-    # The printed lines: Hough's pieces of them cover their width; a pixel
-    # more each side takes their blurred edges.
+    # The printed lines, each drawn as wide as it is printed along its
+    # middle (not Hough's pieces, which may run along one edge of a thick
+    # line and would take a bite out of a digit standing on it).
     mask = np.zeros(ink.shape, np.uint8)
-    pieces = base.pieces + [p for u in uprights for p in u.pieces] + (top[0].pieces if top else [])
-    for x0, y0, x1, y1 in pieces:
-        cv2.line(mask, (int(x0), int(y0)), (int(x1), int(y1)), 1, 1)
-    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2)
+    for line in [base] + top[:1]:
+        y0, y1, width = _middle(ink, line, thickness)
+        cv2.line(mask, (int(line.x0), int(round(y0))), (int(line.x1), int(round(y1))), 1,
+                 int(round(width)) + 4)  # and two pixels each side: the blurred edge
+    for u in uprights:
+        bottom = base.y(u.x)
+        x0, x1, width = _centre_across(ink, u, bottom, thickness)
+        cv2.line(mask, (int(round(x0)), int(bottom)), (int(round(x1)), int(u.top)), 1,
+                 int(round(width)) + 4)
     return Form(cells, mask > 0)
+
+
+def _middle(ink, line, thickness):
+    """Where a level line's middle lies at its two ends (the centres of the
+    ink runs across it, fitted by a straight line), and its width."""
+    xs, ys, widths = [], [], []
+    for x in np.linspace(line.x0, line.x1, 33)[1:-1]:
+        y = line.y(x)
+        lo, hi = int(y - 2 * thickness) - 1, int(y + 2 * thickness) + 2
+        column = ink[max(lo, 0):min(hi, ink.shape[0]), int(x)]
+        rows = np.flatnonzero(column)
+        if rows.size and rows[-1] - rows[0] <= 2 * thickness + 2:  # the line alone here
+            xs.append(x)
+            ys.append(max(lo, 0) + (rows[0] + rows[-1]) / 2)
+            widths.append(rows[-1] - rows[0] + 1)
+    if len(xs) < 4:
+        return line.y(line.x0), line.y(line.x1), thickness
+    slope, at0 = np.polyfit(xs, ys, 1)
+    return at0 + slope * line.x0, at0 + slope * line.x1, float(np.median(widths))
+
+
+def _centre_across(ink, upright, bottom, thickness):
+    """Where an upright's middle lies at its foot and at its top (the
+    centre of the ink across it, halfway up), and its width there."""
+    x0, y0, x1, y1 = max(upright.pieces, key=lambda p: abs(p[3] - p[1]))
+    lean = (x1 - x0) / (y1 - y0) if y1 != y0 else 0.0
+    y = int((bottom + upright.top) / 2)
+    x = upright.x + lean * (y - bottom)
+    lo, hi = int(x - 2 * thickness) - 1, int(x + 2 * thickness) + 2
+    row = ink[min(max(y, 0), ink.shape[0] - 1), max(lo, 0):min(hi, ink.shape[1])]
+    cols = np.flatnonzero(row)
+    shift, width = 0.0, thickness
+    if cols.size and cols[-1] - cols[0] <= 2 * thickness + 2:
+        shift = max(lo, 0) + (cols[0] + cols[-1]) / 2 - x
+        width = cols[-1] - cols[0] + 1
+    return upright.x + shift, upright.x + shift + lean * (upright.top - bottom), width
 
 
 def _straight_length(line, tolerance):
@@ -243,13 +288,14 @@ def _teeth(ink, base, thickness, height, first, last):
     return teeth
 
 
-def _regular(first, last, inner, reach):
-    """The cells' sides from `first` to `last`: the regular spacing that most
-    of the inner uprights found stand on (a tooth may be missed, and a
-    digit's stroke may stand on the line too); None if they fit none."""
+def _regular(first, last, inner, reach, most=12):
+    """The cells' sides from `first` to `last`, at most `most` cells: the
+    regular spacing that most of the inner uprights found stand on (a tooth
+    may be missed, and a digit's stroke may stand on the line too); None if
+    they fit none."""
     inner = np.asarray(inner, np.float64)
-    best, count = None, 0
-    for cells in range(1, 13):
+    best, score = None, -np.inf
+    for cells in range(1, most + 1):
         sides = np.linspace(first, last, cells + 1)
         if cells > 1 and (last - first) / cells < 4 * reach:
             break
@@ -257,9 +303,13 @@ def _regular(first, last, inner, reach):
                 if len(inner) and cells > 1 else np.zeros((len(inner), cells - 1), bool))
         hit = int(near.any(axis=0).sum())
         stray = int((~near.any(axis=1)).sum())
-        # Most of the sides found, few uprights off them.
-        if hit >= 0.6 * (cells - 1) and stray <= max(hit, 1) and hit + 1 > count:
-            best, count = sides, hit + 1
+        # Most of the sides found, few uprights off them; each side missed
+        # counts against a spacing (digits' strokes standing on the base
+        # line fit one twice as fine, in part).
+        missed = cells - 1 - hit
+        if (hit >= 0.6 * (cells - 1) and (stray <= max(hit, 1) or cells == 1)
+                and hit - missed > score):
+            best, score = sides, hit - missed
     return None if best is None else list(best)
 
 

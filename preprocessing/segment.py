@@ -310,8 +310,22 @@ def digit_input(run, ink):
     zoom = INPUT_SIZE / max(digit.shape)
     size = (max(1, round(digit.shape[1] * zoom)), max(1, round(digit.shape[0] * zoom)))
     digit = cv2.resize(digit, size, interpolation=cv2.INTER_AREA if zoom < 1 else cv2.INTER_LINEAR)
-    digit = fix_stroke_width(digit, stroke_width(digit > 0.5))
+    digit = _thinned_whole(digit)
     return centre(fit_box(straighten(digit))), (x0, y0, x1 - x0, y1 - y0)
+
+
+def _thinned_whole(digit):
+    """The digit's strokes brought to MNIST's width, unless thinning a bold
+    stroke would break it (a pen's pressure varies along a stroke): then
+    as it is, whole."""
+    fixed = fix_stroke_width(digit, stroke_width(digit > 0.5))
+    if fixed.shape != digit.shape and _pieces(fixed > 0.5) > _pieces(digit > 0.5):
+        return digit
+    return fixed
+
+
+def _pieces(mask):
+    return cv2.connectedComponents(mask.astype(np.uint8))[0] - 1
 
 
 def best_reading(writing, probabilities):

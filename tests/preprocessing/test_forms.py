@@ -15,18 +15,21 @@ def typical(mnist_test, digit):
     return x[pool[np.argmin(np.square(images - images.mean(axis=0)).sum(axis=1))]]
 
 
-def comb(mnist_test, text, rng, closed=False):
-    """A comb (or a row of boxes) of len(text) cells, a digit in each cell
-    whose character is not a space; photographed."""
+def comb(mnist_test, text, rng, closed=False, tall=85, on_base=False):
+    """A comb (or a row of boxes) of len(text) cells, a digit `tall` pixels
+    high in each cell whose character is not a space (standing on the base
+    line if on_base); photographed."""
     size = 130
     form, line = numbers.form_boxes(len(text), size, rng, comb=not closed)
     cover = np.zeros(form.shape, np.float32)
     for cell, char in enumerate(text):
         if char == " ":
             continue
-        digit = numbers.digit_cover(typical(mnist_test, int(char)), 85, rng)
+        digit = numbers.digit_cover(typical(mnist_test, int(char)), tall, rng)
         h, w = digit.shape
         top, left = line + (size - h) // 2, line + cell * size + (size - w) // 2
+        if on_base:
+            top = line + size - h  # its lowest stroke on the base line's upper edge
         cover[top:top + h, left:left + w] = digit
     page = (form.shape[0] + 240, form.shape[1] + 200)
     return numbers.photograph(cover, rng, page, form=form, light=0.3, pens=PENS[:1])
@@ -60,6 +63,30 @@ def test_a_digit_in_a_printed_box_is_read_without_the_box(model, mnist_test):
         result = read(model, comb(mnist_test, str(digit), rng, closed=True))
         right += result.number == str(digit)
     assert right >= 9
+
+
+def bench_picture(mnist_test, kind, n):
+    x, y = mnist_test
+    return numbers.make_number(kind, x, y, np.random.default_rng([0, numbers.KINDS.index(kind), n]))
+
+
+def test_a_digit_filling_its_box_splits_no_box(model, mnist_test):
+    """Digits nearly as tall as their box (bench pictures): Hough runs their
+    upright strokes on to the box's top and bottom lines, which must not
+    make them sides of narrower boxes; and no scrap of a side is left in."""
+    for n in (6, 9, 13):  # a 5, a 1 and an 8
+        data, number = bench_picture(mnist_test, "box", n)
+        assert read(model, data).number == number
+
+
+def test_digits_on_a_combs_base_keep_their_lowest_stroke(model, mnist_test):
+    """A comb whose digits reach down to the base line (bench pictures):
+    the line is taken out as wide as it is printed, not with a bite of each
+    digit (a 3 read as a 2); and upright strokes standing on it are no teeth
+    (the comb keeps its cells, not twice as many)."""
+    for n in (0, 8):
+        data, number = bench_picture(mnist_test, "comb", n)
+        assert read(model, data).number == number
 
 
 def test_find_form_finds_the_cells_of_a_row_of_boxes():
