@@ -56,10 +56,11 @@ def find_form(mask, stroke, ruled=False):
 
 
 def _thickness(mask, line):
-    """A level line's thickness in pixels: the median run of ink across it."""
+    """A level line's thickness in pixels: the run of ink across it, where
+    no digit's stroke crosses it (a low quartile: crossings only lengthen runs)."""
     h = mask.shape[0]
     runs = []
-    for x in np.linspace(line.x0, line.x1, 17)[1:-1].astype(int):
+    for x in np.linspace(line.x0, line.x1, 33)[1:-1].astype(int):
         y = int(round(line.y(x)))
         if not 0 <= y < h or not mask[y, x]:
             continue
@@ -70,7 +71,7 @@ def _thickness(mask, line):
         while bottom < h - 1 and column[bottom + 1]:
             bottom += 1
         runs.append(bottom - top + 1)
-    return float(np.median(runs)) if runs else 3.0
+    return float(np.percentile(runs, 25)) if runs else 3.0
 
 
 class _Line:
@@ -142,7 +143,7 @@ def _form_on(base, lines, uprights, reach, ink):
         return None  # no upright at each end: not a box
     first, last = uprights[0], uprights[-1]
     height = base.y(first.x) - min(first.top, last.top)
-    if height < 0.1 * length or height < 8 * reach / 1.5:
+    if height < 0.06 * length or height < 8 * reach / 1.5:  # (a comb of twelve cells is this flat)
         return None
     # A top line over the whole span makes a row of boxes, whose inner sides
     # stand as high as the ends; without one, a comb, whose teeth between
@@ -338,7 +339,7 @@ def digits_in_cells(form, mask, ink, to_picture):
             continue  # an empty box
         x0, y0 = stats[inside, 0].min(), stats[inside, 1].min()
         x1, y1 = (stats[inside, 0] + stats[inside, 2]).max(), (stats[inside, 1] + stats[inside, 3]).max()
-        if y1 - y0 < 0.35 * ch:
+        if y1 - y0 < 0.25 * ch:
             continue  # scraps, not a digit written in the box
         local = np.isin(labels[y0:y1, x0:x1], np.flatnonzero(inside))
         try:
