@@ -176,9 +176,9 @@ def _form_on(base, lines, uprights, reach, ink):
     for line in [base] + top[:1]:
         if _straight_length(line, max(3.0, thickness) + 1) < 0.85 * span:
             return None
-    least = max(12, 4 * thickness, 0.04 * max(ink.shape))
+    least = max(12, 7 * thickness, 0.04 * max(ink.shape))
     if min(np.diff(xs)) < least or height < least:
-        return None  # cells too small to write a digit in (a pen's small loop)
+        return None  # cells too small to write a digit in, or lines as thick as a pen's (a loop)
     cells = []
     edge = thickness / 2 + 1  # half the line's thickness, and a pixel
     for a, b in zip(xs[:-1], xs[1:]):

@@ -5,7 +5,7 @@ import numpy as np
 import main
 import preprocessing
 from bench import numbers
-from bench.pictures import PENS
+from bench.pictures import PENS, make_images
 
 
 def typical(mnist_test, digit):
@@ -118,3 +118,14 @@ def test_ruled_paper_is_not_a_form(mnist_test):
         except preprocessing.NoDigitFound:
             continue
         assert writing.skips is not None  # read as writing, not cell by cell
+
+
+def test_a_digits_own_strokes_make_no_comb(mnist_test):
+    """A 6 (a realworld bench picture, thin pen): its bottom stroke is
+    straight enough for a base line and its loop's sides stand on it like a
+    comb's teeth, but lines as thick as the pen's make no printed form."""
+    x, y = mnist_test
+    kind, data, label = make_images(x, y, 60, seed=0, kinds=("thin",))[1]
+    assert label == 6
+    writing = preprocessing.read_number(preprocessing.decode_image(data))
+    assert writing.atoms == 1  # read as mnist() reads one digit, not cell by cell
