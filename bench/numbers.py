@@ -7,8 +7,9 @@ Numbers of 2 to 8 digits are drawn from MNIST's *test* digits (never the
 training split), and from handwriting-like fonts where the machine has any,
 as people write them: wide gaps, close, touching and overlapping
 neighbours, broken pencil strokes, a single digit in a printed box, a comb
-of boxes (one digit a box, some left empty), ruled and squared pages, and
-photos taken at an angle in uneven light with a shadow. Each picture is
+of boxes (one digit a box, some left empty), ruled and squared pages,
+photos taken at an angle in uneven light with a shadow, and a whole
+number written in one printed box (a "field": an amount, a date). Each picture is
 read as main.py reads a file; we print, for each kind, how many numbers
 were read exactly, how many digits were right, and the time per picture.
 """
@@ -33,7 +34,7 @@ import preprocessing  # noqa: E402
 from bench.pictures import PENS, camera, compose, lighting, paper, place, rule, strokes  # noqa: E402
 
 KINDS = ("spaced", "close", "touching", "overlapping", "broken", "box", "comb", "ruled",
-         "angle", "font")
+         "angle", "font", "field")
 # Handwriting-like fonts, if the machine has any (URW's Z003 is a chancery hand).
 FONTS = sorted(glob.glob("/usr/share/fonts/**/Z003*.[ot]tf", recursive=True)
                + glob.glob("/usr/share/fonts/**/*[Hh]and*.[ot]tf", recursive=True))
@@ -135,6 +136,22 @@ def form_boxes(cells, size, rng, comb=False):
     return cv2.GaussianBlur(form, (0, 0), 0.6), line
 
 
+def in_a_field(cover, height, rng):
+    """A line of writing inside one printed box a little higher than it:
+    the ink, the page's size (h, w) and the box's lines."""
+    h, w = cover.shape
+    line = max(2, round(height * rng.uniform(0.03, 0.05)))
+    inside = (int(height * rng.uniform(1.3, 1.8)), w)
+    form = np.zeros((inside[0] + 2 * line, inside[1] + 2 * line), np.float32)
+    cv2.rectangle(form, (line // 2, line // 2), (form.shape[1] - 1 - line // 2, form.shape[0] - 1 - line // 2),
+                  1.0, line)
+    ink = np.zeros(form.shape, np.float32)
+    top = (h - inside[0]) // 2  # the writing's middle in the box's middle
+    ink[line:line + inside[0], line:line + w] = cover[top:top + inside[0]]
+    page = (int(form.shape[0] * rng.uniform(1.6, 3)), int(form.shape[1] * rng.uniform(1.1, 1.4)))
+    return ink, page, form
+
+
 def make_number(kind, x, y, rng):
     """One picture of a number of `kind`: (file bytes, the number as text)."""
     count = 1 if kind == "box" else int(rng.integers(2, 9))
@@ -176,6 +193,10 @@ def make_number(kind, x, y, rng):
                                                            c[:, :min(w, cover.shape[1] - left)])
         page = (int(form.shape[0] * rng.uniform(1.6, 3)), int(form.shape[1] * rng.uniform(1.2, 1.6)))
         return photograph(cover, rng, page, form=form, light=0.4), label
+    if kind == "field":  # a whole number in one printed box (an amount, a date)
+        cover, _ = line_of_digits(covers, gaps, rng, rng.uniform(-0.02, 0.02))
+        ink, page, form = in_a_field(cover, height, rng)
+        return photograph(ink, rng, page, form=form, light=0.4), label
     slope = rng.uniform(-0.12, 0.12) if kind == "angle" else rng.uniform(-0.03, 0.03)
     wander = rng.uniform(0, 0.15) if kind == "angle" else 0.0
     cover, _ = line_of_digits(covers, gaps, rng, slope, wander)

@@ -44,8 +44,8 @@ def find_form(mask, stroke, ruled=False):
     uprights = segments[np.abs(dx) <= SQUARE * np.abs(dy)]
     lines = _joined(levels, max(3.0, 1.5 * stroke))
     for base in lines:
-        if ruled and base.length > 0.9 * w:
-            continue
+        if ruled and base.x0 <= 0.02 * w and base.x1 >= 0.98 * w:
+            continue  # a ruled line runs off the page; a box's line ends at its sides
         # How far apart two pieces of one printed line may lie: its own
         # thickness, and a little more.
         reach = max(3.0, 1.5 * _thickness(mask, base))
@@ -199,6 +199,8 @@ def _form_on(base, lines, uprights, reach, ink):
                  int(round(width)) + 4)  # and two pixels each side: the blurred edge
     for u in uprights:
         bottom = base.y(u.x)
+        if top:  # a box's side reaches its top line (Hough may have found less of it)
+            u.top = min(u.top, top[0].y(u.x))
         x0, x1, width = _centre_across(ink, u, bottom, thickness)
         cv2.line(mask, (int(round(x0)), int(bottom)), (int(round(x1)), int(u.top)), 1,
                  int(round(width)) + 4)

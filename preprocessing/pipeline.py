@@ -165,16 +165,23 @@ def _read_number(img, seen):
                          ruled=search.lines is not None)
     cells = None if form is None else digits_in_cells(form, mask & ~form.lines,
                                                       search.without_lines, to_picture)
-    if cells is not None:
-        return cells
     ink = search.without_lines
-    if search.lines is not None:
+    if search.lines is not None and cells is None:
         # Erasing a page's lines cuts the strokes crossing them: the pen is
         # the ink darker than the lines, whole.
         pen = float(np.percentile(search.without_lines[search.found], 90))
         mask, ink = pen_on_lines(search.ink, search.lines, search.noise, pen)
-    atoms, height = writing_pieces(mask | search.found, ink, search.found, search.stroke)
+    strokes = search.found
+    if cells is not None:
+        if not any(c.box[2] > WIDEST * c.box[3] for c in cells.candidates):
+            return cells
+        # A whole number written in one box (an amount, a date): its
+        # writing, read as any other, without the box's lines.
+        mask, strokes = mask & ~form.lines, strokes & ~form.lines
+    atoms, height = writing_pieces(mask | strokes, ink, strokes, search.stroke)
     single = Writing(1, [Candidate(0, 0, None, None)])
+    if (len(atoms) <= 1 or _compact(atoms, height)) and cells is not None:
+        return cells  # one wide digit in its box after all
     if len(atoms) <= 1 or _compact(atoms, height):
         # One digit: read exactly as mnist() reads it.
         single.candidates[0].x = _form(found, seen)

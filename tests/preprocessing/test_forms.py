@@ -129,3 +129,13 @@ def test_a_digits_own_strokes_make_no_comb(mnist_test):
     assert label == 6
     writing = preprocessing.read_number(preprocessing.decode_image(data))
     assert writing.atoms == 1  # read as mnist() reads one digit, not cell by cell
+
+
+def test_a_number_written_in_one_box_is_read_digit_by_digit(model, mnist_test):
+    """A whole number in one printed box (an amount; bench pictures): the
+    box is taken out and the writing read as any other, not as one digit.
+    In the second, the box's long lines also looked like a ruled page's."""
+    for n in (2, 6):
+        data, number = bench_picture(mnist_test, "field", n)
+        result = read(model, data)
+        assert result.number == number
