@@ -88,6 +88,21 @@ def gradient(grey):
     return gx, gy, np.hypot(gx, gy)
 
 
+def canny(img, low, high):
+    """cv2.Canny, never on one thread: OpenCV 5.0 and 5.1 corrupt the heap
+    (the process aborts) when Canny runs on one thread over a dense grid of
+    edges (squared paper), as a pool's one-thread workers and the speed
+    benches would run it; on two threads it does not."""
+    threads = cv2.getNumThreads()
+    if threads >= 2:
+        return cv2.Canny(img, low, high)
+    cv2.setNumThreads(2)
+    try:
+        return cv2.Canny(img, low, high)
+    finally:
+        cv2.setNumThreads(threads)
+
+
 def components_with_stats(mask):
     """cv2.connectedComponentsWithStats, 8-connected, by Grana's algorithm:
     the same labels, and three times as fast as the default on sparse ink."""

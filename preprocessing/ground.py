@@ -13,7 +13,7 @@ from typing import NamedTuple, Optional
 import cv2
 import numpy as np
 
-from ._shared import resize_longest
+from ._shared import canny, resize_longest
 from .colour import ink_is_dark
 
 
@@ -186,7 +186,7 @@ def _find_table(small, fine=None):
     """
     grey = cv2.GaussianBlur(small, (0, 0), 1.0).astype(np.float32)
     longest = max(small.shape)
-    found = cv2.HoughLines(cv2.Canny(small, 40, 100), 1, np.pi / 360, longest // 5)
+    found = cv2.HoughLines(canny(small, 40, 100), 1, np.pi / 360, longest // 5)
     if found is None:
         return _Table(None, None)
     ys, xs = np.indices(small.shape)

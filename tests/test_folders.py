@@ -31,6 +31,22 @@ def folder_of_samples(folder, copies):
     return folder
 
 
+def test_a_pool_reads_dense_squared_paper_without_a_worker_dying(model_path, mnist_test, tmp_path):
+    """Workers run OpenCV on one thread, where OpenCV 5's Canny corrupts the
+    heap on a dense grid of edges (a number on heavy squared paper, a bench
+    picture): the worker died and took the other answers with it."""
+    from bench import numbers
+    x, y = mnist_test
+    data, _ = numbers.make_number("ruled", x, y, np.random.default_rng([0, numbers.KINDS.index("ruled"), 2]))
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    (folder / "a-squared.jpg").write_bytes(data)
+    shutil.copy(os.path.join(SAMPLES, NAMES[0]), folder / "b-sample.png")
+    result = run("main.py", folder, "--no-plot", "--jobs", 2, "--model", model_path)
+    assert "terminated abruptly" not in result.stdout + result.stderr
+    assert "b-sample.png: The number is probably" in result.stdout
+
+
 def test_a_pool_answers_in_order_and_a_bad_file_among_good_ones(model_path, tmp_path):
     folder = folder_of_samples(tmp_path / "pictures", 2)
     (folder / "0001-broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
