@@ -137,8 +137,9 @@ def form_boxes(cells, size, rng, comb=False):
 
 
 def in_a_field(cover, height, rng):
-    """A line of writing inside one printed box a little higher than it:
-    the ink, the page's size (h, w) and the box's lines."""
+    """A line of writing inside one printed box a little higher than it,
+    and, half the time, a printed label beside the box: the ink, the
+    page's size (h, w) and the printed lines and label."""
     h, w = cover.shape
     line = max(2, round(height * rng.uniform(0.03, 0.05)))
     inside = (int(height * rng.uniform(1.3, 1.8)), w)
@@ -148,8 +149,22 @@ def in_a_field(cover, height, rng):
     ink = np.zeros(form.shape, np.float32)
     top = (h - inside[0]) // 2  # the writing's middle in the box's middle
     ink[line:line + inside[0], line:line + w] = cover[top:top + inside[0]]
+    if rng.random() < 0.5:  # the field's printed label, on its left
+        label = printed(("Amount:", "Date:", "Total:", "No.")[rng.integers(4)], int(height * 0.5),
+                        form.shape[0])
+        form, ink = np.hstack([label, form]), np.hstack([np.zeros_like(label), ink])
     page = (int(form.shape[0] * rng.uniform(1.6, 3)), int(form.shape[1] * rng.uniform(1.1, 1.4)))
     return ink, page, form
+
+
+def printed(text, size, height):
+    """A line of printed text, `size` pixels high, as ink coverage `height` rows high."""
+    from PIL import Image, ImageDraw, ImageFont
+    font = ImageFont.load_default(size)
+    width = int(font.getlength(text)) + size
+    img = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(img).text((size // 4, height // 2), text, fill=255, font=font, anchor="lm")
+    return np.asarray(img, np.float32) / 255
 
 
 def make_number(kind, x, y, rng):

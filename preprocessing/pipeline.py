@@ -176,8 +176,14 @@ def _read_number(img, seen):
         if not any(c.box[2] > WIDEST * c.box[3] for c in cells.candidates):
             return cells
         # A whole number written in one box (an amount, a date): its
-        # writing, read as any other, without the box's lines.
-        mask, strokes = mask & ~form.lines, strokes & ~form.lines
+        # writing, read as any other, without the box's lines or what is
+        # printed beside the box (its label).
+        inside = np.zeros(mask.shape, bool)
+        for x, y, w, h in form.cells:
+            inside[max(0, y):y + h, max(0, x):x + w] = True
+        inside &= ~form.lines
+        mask, strokes = mask & inside, strokes & inside
+        strokes = strokes if strokes.any() else mask  # the search chose the label
     atoms, height = writing_pieces(mask | strokes, ink, strokes, search.stroke)
     single = Writing(1, [Candidate(0, 0, None, None)])
     if (len(atoms) <= 1 or _compact(atoms, height)) and cells is not None:

@@ -134,8 +134,10 @@ def test_a_digits_own_strokes_make_no_comb(mnist_test):
 def test_a_number_written_in_one_box_is_read_digit_by_digit(model, mnist_test):
     """A whole number in one printed box (an amount; bench pictures): the
     box is taken out and the writing read as any other, not as one digit.
-    In the second, the box's long lines also looked like a ruled page's."""
-    for n in (2, 6):
+    The first two have a printed label beside the box ("Total:",
+    "Amount:"), which is no part of the number; in the third, the box's
+    long lines also looked like a ruled page's."""
+    for n in (2, 7, 6):
         data, number = bench_picture(mnist_test, "field", n)
         result = read(model, data)
         assert result.number == number
