@@ -141,3 +141,18 @@ def test_a_number_written_in_one_box_is_read_digit_by_digit(model, mnist_test):
         data, number = bench_picture(mnist_test, "field", n)
         result = read(model, data)
         assert result.number == number
+
+
+def test_a_fields_label_is_no_part_of_its_number(model, mnist_test):
+    """A label printed as high as the writing, level with it, left of the
+    box ('Amount:'): only the ink inside the box is read."""
+    x, y = mnist_test
+    rng = np.random.default_rng(13)
+    covers = [numbers.digit_cover(typical(mnist_test, d), 80, rng) for d in (9, 2, 8, 6)]
+    cover, _ = numbers.line_of_digits(covers, [25, 30, 20, 0], rng)
+    ink, page, form = numbers.in_a_field(cover, 80, np.random.default_rng(2))  # (draws no label)
+    label = numbers.printed("Amount:", 90, form.shape[0])
+    form, ink = np.hstack([label, form]), np.hstack([np.zeros_like(label), ink])
+    data = numbers.photograph(ink, rng, (page[0], int(form.shape[1] * 1.2)), form=form, light=0.3,
+                              pens=PENS[:1])
+    assert read(model, data).number == "9286"
