@@ -146,7 +146,6 @@ def test_a_number_written_in_one_box_is_read_digit_by_digit(model, mnist_test):
 def test_a_fields_label_is_no_part_of_its_number(model, mnist_test):
     """A label printed as high as the writing, level with it, left of the
     box ('Amount:'): only the ink inside the box is read."""
-    x, y = mnist_test
     rng = np.random.default_rng(13)
     covers = [numbers.digit_cover(typical(mnist_test, d), 80, rng) for d in (9, 2, 8, 6)]
     cover, _ = numbers.line_of_digits(covers, [25, 30, 20, 0], rng)
