@@ -96,7 +96,13 @@ def writing_pieces(mask, ink, found, stroke):
                 writing[label] = grown = True
         if not grown:
             break
-    groups = _group(np.flatnonzero(writing), x, y, w, h, height)
+    def bar(label):  # a straight stroke: it fills its turned rectangle
+        piece = labels[y[label]:y[label] + h[label], x[label]:x[label] + w[label]] == label
+        ys, xs = np.nonzero(piece)
+        _, sides, _ = cv2.minAreaRect(np.column_stack((xs, ys)).astype(np.float32))
+        return xs.size >= 0.6 * (sides[0] + 1) * (sides[1] + 1)
+
+    groups = _group(np.flatnonzero(writing), x, y, w, h, height, bar)
     # A digit has ink: a smudge or a speck with a fraction of the ink of
     # the biggest digit is none (a 1 has a quarter of an 8's).
     inked = [int(area[g].sum()) for g in groups]
@@ -119,12 +125,13 @@ def writing_pieces(mask, ink, found, stroke):
     return _in_reading_order(atoms), height
 
 
-def _group(labels, x, y, w, h, height):
+def _group(labels, x, y, w, h, height, bar):
     """Pieces of one digit grouped: those overlapping across by half the
     narrower's width, or stacked one above the other (digits stand side by
     side, a broken stroke's pieces above each other); and small pieces
     (under TALL of the height) with the group nearest them, or stacked
-    together. Specks far from any group are dropped."""
+    together. Specks far from any group, and dashes between digits, are
+    dropped. bar(label): whether a piece is one straight stroke."""
     def overlap(a, b, start, size):
         return min(start[a] + size[a], start[b] + size[b]) - max(start[a], start[b])
 
@@ -142,7 +149,11 @@ def _group(labels, x, y, w, h, height):
         else:
             groups.append([label])
     left = []
+    top = np.median(y[big]) if big else 0.0
+    bottom = np.median((y + h)[big]) if big else 0.0
     for label in small:
+        if _dash(label, groups, x, y, w, h, top, bottom) and bar(label):
+            continue  # a phone number's dash: no digit, no part of one
         best, distance = None, 0.35 * height  # a 5's hat or a dot: close to its digit
         for group in groups:
             gx0, gx1 = x[group].min(), (x + w)[group].max()
@@ -166,6 +177,20 @@ def _group(labels, x, y, w, h, height):
 
 
 TALL = 0.6  # a piece this high, relative to the writing, may be a digit on its own
+
+
+def _dash(label, groups, x, y, w, h, top, bottom):
+    """Whether a small piece may be a dash between digits: flat, halfway up
+    the writing (a 5's hat is at the top), and over no digit (a 7's bar
+    crosses its stem)."""
+    middle = y[label] + h[label] / 2
+    if w[label] < 2 * h[label] or not top + 0.3 * (bottom - top) <= middle <= top + 0.75 * (bottom - top):
+        return False
+    for group in groups:
+        across = min((x + w)[group].max(), x[label] + w[label]) - max(x[group].min(), x[label])
+        if across > 0.2 * w[label]:
+            return False
+    return True
 
 
 def _cut_wide(local, corner, height, stroke, widest):

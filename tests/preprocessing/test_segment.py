@@ -4,6 +4,7 @@ Numbers are drawn by bench/numbers.py from MNIST test digits; the network
 that chooses between the ways of splitting them is the one the session
 trains (main.py reads them the same way).
 """
+import cv2
 import numpy as np
 import pytest
 
@@ -102,6 +103,20 @@ def test_specks_and_a_full_stop_make_no_digit(model, mnist_test):
     data = numbers.photograph(line, rng, (line.shape[0] + 200, line.shape[1] + 200),
                               pens=PENS[1:2], light=0.3)
     assert read(model, data)[0] == "74"
+
+
+def test_a_phone_numbers_dash_is_no_digit(model, mnist_test):
+    """A dash halfway up between digits (573-012) is dropped, not read as
+    a digit nor joined to a neighbour as a 5's hat would be; a 7's bar
+    across its stem and a 5's hat still belong to their digits."""
+    rng = np.random.default_rng(4)
+    covers = [numbers.digit_cover(typical(mnist_test, d), 90, rng) for d in (5, 7, 3, 0, 1, 2)]
+    dash = np.zeros((90, 45), np.float32)
+    cv2.line(dash, (3, 50), (41, 48), 1.0, 7)
+    line, _ = numbers.line_of_digits(covers[:3] + [dash] + covers[3:], [30, 30, 25, 25, 30, 30], rng)
+    data = numbers.photograph(line, rng, (line.shape[0] + 200, line.shape[1] + 200),
+                              pens=PENS[1:2], light=0.3)
+    assert read(model, data)[0] == "573012"
 
 
 def test_digits_are_read_along_a_line_written_uphill(model, mnist_test):
