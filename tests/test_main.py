@@ -199,3 +199,16 @@ def test_steps_strip_is_drawn_under_the_figure(model_path, tmp_path):
     strip = cv2.cvtColor(figure[400:540], cv2.COLOR_BGR2GRAY)
     dark_columns = np.flatnonzero((strip < 60).sum(axis=0) > 10)
     assert dark_columns.size > 0 and np.ptp(dark_columns) > 800
+
+
+def test_the_readmes_numbers_from_the_command_line(model_path):
+    """The README's photos of whole numbers, read by main.py as a subprocess:
+    a year, a postcode in a comb of boxes, an amount in a labelled field."""
+    photos = os.path.join(SAMPLES, "photos")
+    names = ("2024.jpg", "postcode-comb.jpg", "amount-field.jpg")
+    result = run("main.py", *(os.path.join(photos, n) for n in names), "--json",
+                 "--model", model_path)
+    assert result.returncode == 0, result.stderr
+    read = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["number"] for r in read] == ["2024", "75018", "60192"]
+    assert all(len(r["digits"]) == len(r["number"]) and "digit" not in r for r in read)
