@@ -27,6 +27,13 @@ class Form:
     cells: list
     lines: np.ndarray
 
+    def inside(self):
+        """The mask of what lies inside the cells, less the printed lines."""
+        inside = np.zeros(self.lines.shape, bool)
+        for x, y, w, h in self.cells:
+            inside[max(0, y):y + h, max(0, x):x + w] = True
+        return inside & ~self.lines
+
 
 def find_form(mask, stroke, ruled=False):
     """The printed box or comb in an ink mask (the strokes `stroke` pixels

@@ -165,30 +165,26 @@ def _read_number(img, seen):
                          ruled=search.lines is not None)
     cells = None if form is None else digits_in_cells(form, mask & ~form.lines,
                                                       search.without_lines, to_picture)
-    ink = search.without_lines
-    if search.lines is not None and cells is None:
-        # Erasing a page's lines cuts the strokes crossing them: the pen is
-        # the ink darker than the lines, whole.
-        pen = float(np.percentile(search.without_lines[search.found], 90))
-        mask, ink = pen_on_lines(search.ink, search.lines, search.noise, pen)
-    strokes = search.found
+    ink, strokes = search.without_lines, search.found
     if cells is not None:
         if not any(c.box[2] > WIDEST * c.box[3] for c in cells.candidates):
             return cells
         # A whole number written in one box (an amount, a date): its
         # writing, read as any other, without the box's lines or what is
         # printed beside the box (its label).
-        inside = np.zeros(mask.shape, bool)
-        for x, y, w, h in form.cells:
-            inside[max(0, y):y + h, max(0, x):x + w] = True
-        inside &= ~form.lines
+        inside = form.inside()
         mask, strokes = mask & inside, strokes & inside
         strokes = strokes if strokes.any() else mask  # the search chose the label
+    elif search.lines is not None:
+        # Erasing a page's lines cuts the strokes crossing them: the pen is
+        # the ink darker than the lines, whole.
+        pen = float(np.percentile(search.without_lines[search.found], 90))
+        mask, ink = pen_on_lines(search.ink, search.lines, search.noise, pen)
     atoms, height = writing_pieces(mask | strokes, ink, strokes, search.stroke)
     single = Writing(1, [Candidate(0, 0, None, None)])
-    if (len(atoms) <= 1 or _compact(atoms, height)) and cells is not None:
-        return cells  # one wide digit in its box after all
     if len(atoms) <= 1 or _compact(atoms, height):
+        if cells is not None:
+            return cells  # one wide digit in its box after all
         # One digit: read exactly as mnist() reads it.
         single.candidates[0].x = _form(found, seen)
         single.candidates[0].box = found.box
