@@ -87,7 +87,8 @@ def test_a_1_across_the_whole_picture_is_not_a_ruled_line(pen, slant):
 
 
 def test_points_along_a_line_are_every_pixel_it_crosses():
-    """_points_along walks only the stretch of the line inside the picture:
+    """_points_along walks only the stretch of the line inside the picture
+    (and _beside finds the pixels either side of it there):
     the same points as walking it from one end of the picture's size to the
     other and keeping those inside, for lines through the middle, near the
     border, upright, flat and missing the picture."""
@@ -104,7 +105,8 @@ def test_points_along_a_line_are_every_pixel_it_crosses():
         xs, ys = cx + t * vx, cy + t * vy
         y, x = np.round(ys).astype(int), np.round(xs).astype(int)
         inside = (y >= 0) & (y < h) & (x >= 0) & (x < w)
-        on, side_a, side_b = preprocessing.lines._points_along((h, w), (cx, cy), (vx, vy), 3)
+        on, chord = preprocessing.lines._points_along((h, w), (cx, cy), (vx, vy))
+        side_a, side_b = preprocessing.lines._beside((h, w), chord, (vx, vy), 3)
         np.testing.assert_array_equal(on[0], y[inside])
         np.testing.assert_array_equal(on[1], x[inside])
         assert len(side_a[0]) == len(side_b[0]) == inside.sum()
