@@ -27,8 +27,9 @@ def find_lines(ink, noise, thin, sides=None, expected=False):
     if not expected and _blocks(ink.shape, SCREEN) > _blocks(ink.shape, SEARCH):
         # The same search on a copy half as big finds lines wherever this
         # one does (on every bench picture with lines), in about half the
-        # time: a picture without lines, most of them, costs that alone.
-        if _search(ink, noise, thin, sides, SCREEN) is None:
+        # time: a picture without lines, most of them, costs that alone;
+        # one with lines, only the search up to its first line.
+        if _search(ink, noise, thin, sides, SCREEN, first=True) is None:
             return None
     return _search(ink, noise, thin, sides, SEARCH)
 
@@ -38,9 +39,9 @@ def _blocks(shape, size):
     return int(np.ceil(max(shape) / size))
 
 
-def _search(ink, noise, thin, sides, size):
+def _search(ink, noise, thin, sides, size, first=False):
     """find_lines' search, its pieces looked for on a copy at most `size`
-    pixels across."""
+    pixels across; with `first`, only until a line is found."""
     sides = ink if sides is None else sides
     h, w = ink.shape
     mask = (ink >= max(3 * noise, 0.03)).astype(np.uint8)
@@ -127,6 +128,8 @@ def _search(ink, noise, thin, sides, size):
             # Hough finds a line more than once: the horizontal ones and the
             # vertical ones each count once per pixel.
             cv2.line(sets[horizontal], *line, 1, max(1, round(width)) + 2)
+            if first:
+                break
     lines = sets[0] + sets[1]
     return lines if lines.any() else None
 
