@@ -80,7 +80,8 @@ def cut_out(img, scale, ground, page, search):
     if lines is not None:  # the paper is ruled: look for its lines in the crop too
         lines = cv2.dilate(cv2.resize(lines[window], size, interpolation=cv2.INTER_NEAREST),
                            np.ones((3, 3), np.uint8))
-        crop_lines = find_lines(ink, noise, thin=max(2, round(0.06 * max(ink.shape))))
+        crop_lines = find_lines(ink, noise, thin=max(2, round(0.06 * max(ink.shape))),
+                                expected=True)
         if crop_lines is not None:
             lines = np.maximum(lines, crop_lines)
         ink = without_lines(ink, lines, noise, near_found)

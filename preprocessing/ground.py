@@ -189,6 +189,10 @@ def _find_table(small, fine=None):
     found = cv2.HoughLines(canny(small, 40, 100), 1, np.pi / 360, longest // 5)
     if found is None:
         return _Table(None, None)
+    lines = found[:30, 0]
+    edges = _table_sides(grey, lines)
+    if not any(edges):  # most pictures: no edge to look at closely
+        return _Table(None, None)
     ys, xs = np.indices(small.shape)
     # Closing fills marks narrower than about 7 pixels of `small` (strokes)
     # with their surroundings: how far a pixel lies below it is how deep a
@@ -205,8 +209,7 @@ def _find_table(small, fine=None):
     table = np.zeros(small.shape, bool)
     table_dark = np.zeros(small.shape, bool)  # as dark as a table, near its edge
     middles = []  # between paper and table, for each edge found
-    for rho, theta in found[:30, 0]:
-        edge = _table_side(grey, rho, theta)
+    for (rho, theta), edge in zip(lines, edges):
         if edge is None:
             continue
         side, paper, dark = edge.side, edge.paper, edge.table
@@ -247,7 +250,7 @@ def _shadow_profile(work, edge, small_size):
     """How much to brighten each distance across a hard shadow's edge:
     the edge as it is in `work`, its median along the whole line (which a
     digit crossing it does not move). small_size: the longest side of the
-    copy the edge was found in, whose pixel is the unit of _table_side.
+    copy the edge was found in, whose pixel is the unit of _table_sides.
 
     Returns the Shadow that relight takes.
     """
@@ -329,28 +332,45 @@ def relight(img, shadow, corner=(0, 0), longest=None):
     return np.clip(img * lift, 0, 255).astype(np.uint8)
 
 
-def _table_side(grey, rho, theta):
-    """Where a table lies beyond a sheet's edge along the line (rho, theta):
-    its side (+1 or -1), the paper's and the table's grey levels; or None
-    when the line is not a sheet's edge."""
-    stretch = max(grey.shape) // 4
-    points, _ = _chord(grey.shape, rho, theta, 1.0)
-    if len(points) < stretch:
-        return None
+def _table_sides(grey, lines):
+    """For each line (rho, theta), where a table lies beyond a sheet's edge
+    along it: its side (+1 or -1), the paper's and the table's grey levels
+    (a _TableSide); or None when the line is not a sheet's edge.
 
-    def levels(offsets):  # the grey level at each distance across the line, NaN outside
-        return dict(zip(offsets, _levels_across(grey, points, theta, offsets)))
+    All the lines at once, each along the same points as _chord's and
+    _levels_across's (in their number types: HoughLines gives float32), in
+    rows padded where a line is outside the picture: a Python loop over
+    lines took a tenth of a picture's time.
+    """
+    h, w = grey.shape
+    stretch = max(h, w) // 4
+    rho, theta = lines[:, :1], lines[:, 1:]
+    cos, sin = np.cos(theta), np.sin(theta)
+    along = np.arange(-(h + w), h + w, 1.0)
+    px, py = rho * cos + along * -sin, rho * sin + along * cos
+    on = (px >= -4) & (px <= w + 3) & (py >= -4) & (py <= h + 3)  # the chord's points
+    cos, sin = cos.astype(np.float64), sin.astype(np.float64)
+
+    def levels(offset):  # the grey level `offset` across each line, NaN outside
+        x, y = px + offset * cos, py + offset * sin
+        inside = on & (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
+        values = np.full(x.shape, np.nan, np.float32)
+        values[inside] = grey[np.round(y[inside]).astype(int), np.round(x[inside]).astype(int)]
+        return values
 
     # Distances in pixels of the EDGE_SIZE copy: 4 is 2.5% of the picture.
     # Most lines (grain, strokes) have no step this big: done.
-    at = levels(np.array([-4.0, 4.0]))
+    near = {d: levels(d) for d in (-4.0, 4.0)}
     with np.errstate(invalid="ignore"):
-        steps = (at[4] < TABLE_DARKNESS * at[-4]) | (at[-4] < TABLE_DARKNESS * at[4])
-    if np.count_nonzero(steps) < 0.8 * stretch:
-        return None
+        steps = (near[4] < TABLE_DARKNESS * near[-4]) | (near[-4] < TABLE_DARKNESS * near[4])
+    stepped = (on.sum(axis=1) >= stretch) & (np.count_nonzero(steps, axis=1) >= 0.8 * stretch)
+    sides = [None] * len(lines)
+    if not stepped.any():
+        return sides
+    px, py, on, cos, sin = px[stepped], py[stepped], on[stepped], cos[stepped], sin[stepped]
     away = np.array([1.5, 4, 10, 16, 24, 36, 54, 80, 120, 180, 270])
-    at = levels(np.concatenate((-away, away)))
-
+    at = {d: levels(d) for d in np.concatenate((-away, away))}
+    found = {}
     for side in (1, -1):  # the table on this side, the sheet on the other
         with np.errstate(invalid="ignore"):
             paper, table = at[-4 * side], at[4 * side]
@@ -362,13 +382,23 @@ def _table_side(grey, rho, theta):
             # Light well into the sheet, at two of three depths, along most
             # of the edge: a stroke's far side is dark again all along it,
             # while a digit filling a small note crosses only part of it.
-            light = sum(np.count_nonzero(edge & (table < TABLE_DARKNESS * at[-offset * side]))
-                        > 0.5 * np.count_nonzero(edge) for offset in (10, 16, 24))
+            count = np.count_nonzero(edge, axis=1)
+            light = sum(np.count_nonzero(edge & (table < TABLE_DARKNESS * at[-offset * side]), axis=1)
+                        > 0.5 * count for offset in (10, 16, 24))
         # Most of a stretch a quarter of the picture long (a knot in the
-        # wood, a speck on the paper may break it here and there).
-        if light >= 2 and np.convolve(edge, np.ones(stretch), "valid").max() >= 0.8 * stretch:
-            return _TableSide(side, float(np.median(paper[edge])), float(np.median(table[edge])))
-    return None
+        # wood, a speck on the paper may break it here and there); off the
+        # chord nothing is an edge, so padding adds nothing to a stretch.
+        running = np.concatenate((np.zeros((len(edge), 1)), np.cumsum(edge, axis=1)), axis=1)
+        longest = (running[:, stretch:] - running[:, :-stretch]).max(axis=1)
+        found[side] = (light >= 2) & (longest >= 0.8 * stretch), paper, table, edge
+    for row, line in enumerate(np.flatnonzero(stepped)):
+        for side in (1, -1):
+            ok, paper, table, edge = found[side]
+            if ok[row]:
+                sides[line] = _TableSide(side, float(np.median(paper[row][edge[row]])),
+                                         float(np.median(table[row][edge[row]])))
+                break
+    return sides
 
 
 def runs_along(found, around):

@@ -87,8 +87,11 @@ def _find(img, seen):
     # 2. The ground: a frame cut off, a table painted over, a shadow lit up,
     # the ink turned dark on light, a noisy photo smoothed. The search runs
     # on a working copy of modest size.
-    img, top, left = cut_frame(img, *resize_longest(img, MIN_WORK_SIZE, WORK_SIZE))
     work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
+    framed, top, left = cut_frame(img, work, scale)
+    if framed is not img:  # a frame was cut off: a working copy of what is left
+        img = framed
+        work, scale = resize_longest(img, MIN_WORK_SIZE, WORK_SIZE)
     ground = find_ground(work)
     page = quieten(ground.picture if ground.dark_ink else 255 - ground.picture)
     seen["ground evened out"] = page.picture
@@ -161,8 +164,9 @@ def _read_number(img, seen):
     # a narrow picture, may have looked like ruled lines.
     form = None
     if not ruled_paper(search.lines):
-        form = find_form(threshold_ink(search.ink, search.noise), search.stroke,
-                         ruled=search.lines is not None)
+        # Without lines to erase, the ink is the ink without lines: its mask is made already.
+        ink_mask = mask if search.ink is search.without_lines else threshold_ink(search.ink, search.noise)
+        form = find_form(ink_mask, search.stroke, ruled=search.lines is not None)
     cells = None if form is None else digits_in_cells(form, mask & ~form.lines,
                                                       search.without_lines, to_picture)
     ink, strokes = search.without_lines, search.found

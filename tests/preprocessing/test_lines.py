@@ -7,7 +7,8 @@ import pytest
 
 import preprocessing
 from bench import pictures
-from helpers import assert_mnist_form, correlation, likeness_to_plain_paper, mnist_or_nothing
+from helpers import (assert_mnist_form, correlation, likeness_to_plain_paper, mnist_or_nothing,
+                     working_copy)
 
 
 @pytest.mark.parametrize("squared", [False, True], ids=["ruled", "squared"])
@@ -87,7 +88,8 @@ def test_a_1_across_the_whole_picture_is_not_a_ruled_line(pen, slant):
 
 
 def test_points_along_a_line_are_every_pixel_it_crosses():
-    """_points_along walks only the stretch of the line inside the picture:
+    """_points_along walks only the stretch of the line inside the picture
+    (and _beside finds the pixels either side of it there):
     the same points as walking it from one end of the picture's size to the
     other and keeping those inside, for lines through the middle, near the
     border, upright, flat and missing the picture."""
@@ -104,9 +106,44 @@ def test_points_along_a_line_are_every_pixel_it_crosses():
         xs, ys = cx + t * vx, cy + t * vy
         y, x = np.round(ys).astype(int), np.round(xs).astype(int)
         inside = (y >= 0) & (y < h) & (x >= 0) & (x < w)
-        on, side_a, side_b = preprocessing.lines._points_along((h, w), (cx, cy), (vx, vy), 3)
+        on, chord = preprocessing.lines._points_along((h, w), (cx, cy), (vx, vy))
+        side_a, side_b = preprocessing.lines._beside((h, w), chord, (vx, vy), 3)
         np.testing.assert_array_equal(on[0], y[inside])
         np.testing.assert_array_equal(on[1], x[inside])
         assert len(side_a[0]) == len(side_b[0]) == inside.sum()
         for ys, xs in (side_a, side_b):  # a side beyond the border is moved onto it
             assert ((ys >= 0) & (ys < h) & (xs >= 0) & (xs < w)).all()
+
+
+def ink_for_lines(data):
+    """The ink map (and its noise, and `thin`) in which _look_for_digit
+    looks for a page's lines, for a picture's file bytes."""
+    work = working_copy(preprocessing.decode_image(data))
+    page = 255 - work if not preprocessing.ink_is_dark(work) else work
+    thin = max(2, round(0.025 * max(page.shape)))
+    ink = preprocessing.ink_map(page, preprocessing.paper_under_ink(page, thin))
+    return ink, max(preprocessing.robust_sigma(ink), 0.005), thin
+
+
+def test_the_coarse_first_search_finds_lines_wherever_the_full_one_does(mnist_test):
+    """find_lines first searches a copy half as big; a picture where that
+    finds nothing is done. It says "lines" on ruled and squared notebook
+    pages, "none" on plain paper, on a blank page and on a plain digit,
+    and never changes what find_lines finds."""
+    x, _ = mnist_test
+    nothing = np.zeros((28, 28), np.uint8)
+    pages = {"lined": [pictures.lined(x[i], np.random.default_rng([5, i])) for i in range(8)],
+             "plain paper": [pictures.pen(x[i], np.random.default_rng([6, i])) for i in range(8)],
+             "blank": [pictures.on_paper(nothing, np.random.default_rng([7, i]), 500, 250)
+                       for i in range(4)],
+             "plain digit": [pictures.encode(".png", cv2.resize(255 - x[i], (300, 300)))
+                             for i in range(4)]}
+    for kind, made in pages.items():
+        for data in made:
+            ink, noise, thin = ink_for_lines(data)
+            assert preprocessing.lines._blocks(ink.shape, preprocessing.lines.SCREEN) > 1
+            first = preprocessing.lines._search(ink, noise, thin, None, preprocessing.lines.SCREEN)
+            assert (first is not None) == (kind == "lined"), kind
+            screened = preprocessing.find_lines(ink, noise, thin)
+            full = preprocessing.find_lines(ink, noise, thin, expected=True)
+            assert (screened is None and full is None) or np.array_equal(screened, full), kind
