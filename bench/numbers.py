@@ -95,8 +95,10 @@ def line_of_digits(covers, gaps, rng, slope=0.0, wander=0.0):
 
 
 def photograph(cover, rng, canvas=(700, 1100), ruling=None, light=0.6, form=None,
-               angle=False, pens=PENS[:3], **camera_args):
-    """The number's ink on a page, photographed; the page is canvas (h, w)."""
+               angle=0.0, pens=PENS[:3], **camera_args):
+    """The number's ink on a page, photographed; the page is canvas (h, w).
+    angle: taken that far from square-on (each corner moved up to that
+    share of the picture, and turned up to a hundred times that in degrees)."""
     height, width = canvas
     cover = place(cover, height, width, (height - cover.shape[0]) // 2,
                   (width - cover.shape[1]) // 2)
@@ -112,8 +114,8 @@ def photograph(cover, rng, canvas=(700, 1100), ruling=None, light=0.6, form=None
     img = compose(cover, ground, ink, lighting(height, width, rng, light), rng)
     if angle:  # taken at an angle: a perspective, turned a little
         corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
-        moved = corners + rng.uniform(-0.08, 0.08, (4, 2)).astype(np.float32) * [width, height]
-        turn = cv2.getRotationMatrix2D((width / 2, height / 2), rng.uniform(-8, 8), 1.0)
+        moved = corners + rng.uniform(-angle, angle, (4, 2)).astype(np.float32) * [width, height]
+        turn = cv2.getRotationMatrix2D((width / 2, height / 2), rng.uniform(-100, 100) * angle, 1.0)
         moved = cv2.transform(moved[None], turn)[0].astype(np.float32)
         warp = cv2.getPerspectiveTransform(corners, moved)
         img = cv2.warpPerspective(img, warp, (width, height), borderMode=cv2.BORDER_REFLECT)
@@ -167,8 +169,9 @@ def printed(text, size, height):
     return np.asarray(img, np.float32) / 255
 
 
-def make_number(kind, x, y, rng):
-    """One picture of a number of `kind`: (file bytes, the number as text)."""
+def make_number(kind, x, y, rng, form_angle=0.0):
+    """One picture of a number of `kind`: (file bytes, the number as text).
+    form_angle: how far from square-on forms are photographed (see photograph)."""
     count = 1 if kind == "box" else int(rng.integers(2, 9))
     chosen = rng.choice(len(x), count, replace=False)
     label = "".join(str(int(y[i])) for i in chosen)
@@ -207,11 +210,11 @@ def make_number(kind, x, y, rng):
             cover[top:top + h, left:left + w] = np.maximum(cover[top:top + h, left:left + w],
                                                            c[:, :min(w, cover.shape[1] - left)])
         page = (int(form.shape[0] * rng.uniform(1.6, 3)), int(form.shape[1] * rng.uniform(1.2, 1.6)))
-        return photograph(cover, rng, page, form=form, light=0.4), label
+        return photograph(cover, rng, page, form=form, light=0.4, angle=form_angle), label
     if kind == "field":  # a whole number in one printed box (an amount, a date)
         cover, _ = line_of_digits(covers, gaps, rng, rng.uniform(-0.02, 0.02))
         ink, page, form = in_a_field(cover, height, rng)
-        return photograph(ink, rng, page, form=form, light=0.4), label
+        return photograph(ink, rng, page, form=form, light=0.4, angle=form_angle), label
     slope = rng.uniform(-0.12, 0.12) if kind == "angle" else rng.uniform(-0.03, 0.03)
     wander = rng.uniform(0, 0.15) if kind == "angle" else 0.0
     cover, _ = line_of_digits(covers, gaps, rng, slope, wander)
@@ -219,13 +222,13 @@ def make_number(kind, x, y, rng):
     if kind == "ruled":
         return photograph(cover, rng, page, ruling=("ruled", "squared")[rng.integers(2)]), label
     if kind == "angle":
-        return photograph(cover, rng, page, light=1.0, angle=True, blur=(0, 1.2)), label
+        return photograph(cover, rng, page, light=1.0, angle=0.08, blur=(0, 1.2)), label
     return photograph(cover, rng, page), label
 
 
-def make_numbers(x, y, per_kind, seed=0, kinds=KINDS):
+def make_numbers(x, y, per_kind, seed=0, kinds=KINDS, form_angle=0.0):
     """A list of (kind, file bytes, number) pictures; same seed, same pictures."""
-    return [(kind, *make_number(kind, x, y, np.random.default_rng([seed, k, n])))
+    return [(kind, *make_number(kind, x, y, np.random.default_rng([seed, k, n]), form_angle))
             for k, kind in enumerate(KINDS) if kind in kinds for n in range(per_kind)]
 
 
@@ -298,12 +301,16 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="which pictures (default: %(default)s)")
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=KINDS,
                         help="measure only these kinds (default: all)")
+    parser.add_argument("--form-angle", type=float, default=0.0, metavar="A",
+                        help="photograph boxes, combs and fields this far from square-on, as "
+                             "--form-angle 0.03: corners moved 3%%, turned up to 3 degrees "
+                             "(default: %(default)s)")
     parser.add_argument("--save", metavar="DIR", help="also write the pictures into DIR")
     parser.add_argument("--speed", action="store_true", help="also time a 12 MP photo")
     args = parser.parse_args()
     with np.load(os.path.join(ROOT, "mnist.npz")) as data:
         x, y = data["x_test"], data["y_test"]  # the test split only
-    pictures = make_numbers(x, y, args.per_kind, args.seed, args.kinds)
+    pictures = make_numbers(x, y, args.per_kind, args.seed, args.kinds, args.form_angle)
     if args.save:
         os.makedirs(args.save, exist_ok=True)
         for n, (kind, data, number) in enumerate(pictures):
