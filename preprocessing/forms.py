@@ -18,6 +18,7 @@ from .segment import Atom, Candidate, Writing, digit_input
 
 SQUARE = np.tan(np.radians(12))  # a form's lines are within 12 degrees of level or upright...
 SQUARE_TO_BASE = np.tan(np.radians(4))  # ...and its uprights within 4 degrees of square to its base
+SQUARE_AT_ENDS = np.tan(np.radians(12))  # (its two ends, within 12)
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Form:
     order along the form, and the mask of the printed lines."""
     cells: list
     lines: np.ndarray
+    turn: np.ndarray = None  # the form was found turned level by this (2x3 affine), if at all
 
     def inside(self):
         """The mask of what lies inside the cells, less the printed lines."""
@@ -34,18 +36,87 @@ class Form:
             inside[max(0, y):y + h, max(0, x):x + w] = True
         return inside & ~self.lines
 
+    def level(self, img):
+        """A map of the picture (a mask or the ink) turned as the form was
+        found: its cells and lines are where they are in it."""
+        if self.turn is None:
+            return img
+        return _turned(img, self.turn)
+
+    def back(self, box):
+        """A box (x, y, w, h) in the levelled form, in the picture as given:
+        the box round its turned corners."""
+        if self.turn is None:
+            return box
+        x, y, w, h = box
+        corners = np.float32([[x, y], [x + w, y], [x, y + h], [x + w, y + h]])
+        corners = cv2.transform(corners[None], cv2.invertAffineTransform(self.turn))[0]
+        x0, y0 = np.floor(corners.min(axis=0)).astype(int)
+        x1, y1 = np.ceil(corners.max(axis=0)).astype(int)
+        return (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+
+
+LEVEL = 1.0  # a form turned more than this many degrees is turned level first
+
 
 def find_form(mask, stroke, ruled=False):
     """The printed box or comb in an ink mask (the strokes `stroke` pixels
-    wide), or None. ruled: the paper has ruled lines, which are no form's."""
+    wide), or None. ruled: the paper has ruled lines, which are no form's.
+
+    A form photographed turned a little is looked for turned level (its
+    long lines' angle taken away): its Form says how (`turn`)."""
+    segments = _segments(mask, stroke)
+    if segments is None:
+        return None
+    angle = _angle(segments, max(mask.shape))
+    if abs(angle) <= LEVEL:
+        form = _find_form(mask, segments, stroke, ruled)
+        return form
+    turn = cv2.getRotationMatrix2D((mask.shape[1] / 2, mask.shape[0] / 2), angle, 1.0)
+    level = _turned(mask, turn)
+    found = _segments(level, stroke)
+    form = None if found is None else _find_form(level, found, stroke, ruled)
+    if form is not None:
+        form.turn = turn
+    return form
+
+
+def _segments(mask, stroke):
+    """Hough's straight pieces in an ink mask, as rows of x0, y0, x1, y1
+    (short pieces too: a comb's teeth may be a third of a cell high)."""
     h, w = mask.shape
-    # Short pieces too: a comb's teeth may be a third of a cell high.
     found = cv2.HoughLinesP(mask.astype(np.uint8) * 255, 1, np.pi / 180, threshold=10,
                             minLineLength=max(8, max(h, w) // 80),
                             maxLineGap=max(2, round(stroke / 2)))
-    if found is None:
-        return None
-    segments = found.reshape(-1, 4).astype(np.float32)
+    return None if found is None else found.reshape(-1, 4).astype(np.float32)
+
+
+def _angle(segments, size):
+    """The angle in degrees of the long, nearly level pieces (a quarter of
+    the picture long and more), each counted by its length: how far a form
+    is turned. 0 if there are none."""
+    dx, dy = segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1]
+    length = np.hypot(dx, dy)
+    long = (np.abs(dy) <= SQUARE * np.abs(dx)) & (length >= size / 4)
+    if not long.any():
+        return 0.0
+    angles = np.degrees(np.arctan(dy[long] / dx[long]))
+    order = np.argsort(angles)
+    weight = np.cumsum(length[long][order])
+    return float(angles[order][np.searchsorted(weight, weight[-1] / 2)])
+
+
+def _turned(img, turn):
+    """A mask (nearest pixel) or a map of ink (smoothly) turned by `turn`."""
+    h, w = img.shape
+    if img.dtype == bool:  # (smoothly, then thresholded: a thin slanting line stays whole)
+        return cv2.warpAffine(img.astype(np.float32), turn, (w, h), flags=cv2.INTER_LINEAR) >= 0.4
+    return cv2.warpAffine(img, turn, (w, h), flags=cv2.INTER_LINEAR)
+
+
+def _find_form(mask, segments, stroke, ruled):
+    """find_form on a mask whose form, if any, lies level."""
+    h, w = mask.shape
     dx, dy = segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1]
     levels = [_Line(s) for s in segments[np.abs(dy) <= SQUARE * np.abs(dx)]]
     uprights = segments[np.abs(dx) <= SQUARE * np.abs(dy)]
@@ -134,8 +205,12 @@ def _form_on(base, lines, uprights, reach, ink):
         ux0, uy0, ux1, uy1 = segment if segment[1] >= segment[3] else segment[[2, 3, 0, 1]]
         lean = (ux1 - ux0) / min(uy1 - uy0, -1.0)  # across per pixel up
         x = ux0 + lean * (uy0 - base.y(ux0))  # where it meets the base
+        # A form's ends may lean further: photographed a little from one
+        # side, its sides converge or lean together.
+        end = min(x - base.x0, base.x1 - x) <= 0.1 * length + reach
+        square = SQUARE_AT_ENDS if end else SQUARE_TO_BASE
         if (abs(uy0 - base.y(x)) <= 2 * reach and base.x0 - reach <= x <= base.x1 + reach
-                and abs(lean + base.slope) <= SQUARE_TO_BASE + reach / (uy0 - uy1 + 1)
+                and abs(lean + base.slope) <= square + reach / (uy0 - uy1 + 1)
                 and base.y(x) - uy1 >= length / 60):
             found.append(_Upright(x, uy1, [segment]))
     uprights = []

@@ -167,9 +167,16 @@ def _read_number(img, seen):
         # Without lines to erase, the ink is the ink without lines: its mask is made already.
         ink_mask = mask if search.ink is search.without_lines else threshold_ink(search.ink, search.noise)
         form = find_form(ink_mask, search.stroke, ruled=search.lines is not None)
-    cells = None if form is None else digits_in_cells(form, mask & ~form.lines,
-                                                      search.without_lines, to_picture)
-    ink, strokes = search.without_lines, search.found
+    cells = None
+    if form is not None:
+        # The form as it was found: turned level if it was photographed turned.
+        on_form = [form.level(m) for m in (mask, search.without_lines, search.found)]
+
+        def in_picture(box):
+            return to_picture(form.back(box))
+
+        cells = digits_in_cells(form, on_form[0] & ~form.lines, on_form[1], in_picture)
+    ink, strokes, where = search.without_lines, search.found, to_picture
     if cells is not None:
         if not any(c.box[2] > WIDEST * c.box[3] for c in cells.candidates):
             return cells
@@ -177,8 +184,9 @@ def _read_number(img, seen):
         # writing, read as any other, without the box's lines or what is
         # printed beside the box (its label).
         inside = form.inside()
-        mask, strokes = mask & inside, strokes & inside
+        mask, ink, strokes = on_form[0] & inside, on_form[1], on_form[2] & inside
         strokes = strokes if strokes.any() else mask  # the search chose the label
+        where = in_picture
     elif search.lines is not None:
         # Erasing a page's lines cuts the strokes crossing them: the pen is
         # the ink darker than the lines, whole.
@@ -193,7 +201,7 @@ def _read_number(img, seen):
         single.candidates[0].x = _form(found, seen)
         single.candidates[0].box = found.box
         return single
-    writing = Writing(len(atoms), candidates(atoms, ink, height, to_picture),
+    writing = Writing(len(atoms), candidates(atoms, ink, height, where),
                       skip_costs(atoms, height))
     if not writing.candidates:
         raise NoDigitFound("no digit found: only specks, no strokes")
@@ -205,7 +213,7 @@ def _read_number(img, seen):
             # candidate is the whole of it, as mnist() reads it, if what
             # mnist() cut out is all of it.
             x = _form(found, seen)
-            wx, _, ww, _ = to_picture((left_end, 0, right_end - left_end, 1))
+            wx, _, ww, _ = where((left_end, 0, right_end - left_end, 1))
             cx, _, cw, _ = found.box
             if cx <= wx + 0.05 * ww and cx + cw >= wx + 0.95 * ww:
                 box = (found.box[0], found.box[1], found.box[2] * scale, found.box[3] * scale)
