@@ -2,6 +2,7 @@
 
     python bench/numbers.py [--model handwriting.keras] [--per-kind 40] [--seed 0]
     python bench/numbers.py --speed     # also time a 12-megapixel photo of 6 digits
+    python bench/numbers.py --form-angle 0.03   # forms photographed a little turned
 
 Numbers of 2 to 8 digits are drawn from MNIST's *test* digits (never the
 training split), and from handwriting-like fonts where the machine has any,
