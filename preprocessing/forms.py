@@ -9,6 +9,7 @@ box would go into the 28x28 input with the digit (a 7 in a box reads as
 anything but a 7).
 """
 from dataclasses import dataclass
+from typing import Optional
 
 import cv2
 import numpy as np
@@ -23,11 +24,13 @@ SQUARE_AT_ENDS = np.tan(np.radians(12))  # (its two ends, within 12)
 
 @dataclass
 class Form:
-    """Printed boxes: each cell as (x, y, w, h) in the picture's pixels, in
-    order along the form, and the mask of the printed lines."""
+    """Printed boxes: each cell as (x, y, w, h), in order along the form,
+    and the mask of the printed lines, both in the pixels of the mask the
+    form was found in, or, if `turn` is set, of that mask turned level
+    (`level` turns a map so; `back` turns a box back)."""
     cells: list
     lines: np.ndarray
-    turn: np.ndarray = None  # the form was found turned level by this (2x3 affine), if at all
+    turn: Optional[np.ndarray] = None  # the form was found turned level by this (2x3 affine), if at all
 
     def inside(self):
         """The mask of what lies inside the cells, less the printed lines."""
@@ -51,9 +54,10 @@ class Form:
         x, y, w, h = box
         corners = np.float32([[x, y], [x + w, y], [x, y + h], [x + w, y + h]])
         corners = cv2.transform(corners[None], cv2.invertAffineTransform(self.turn))[0]
-        x0, y0 = np.floor(corners.min(axis=0)).astype(int)
-        x1, y1 = np.ceil(corners.max(axis=0)).astype(int)
-        return (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+        h, w = self.lines.shape
+        x0, y0 = np.maximum(np.floor(corners.min(axis=0)).astype(int), 0)
+        x1, y1 = np.minimum(np.ceil(corners.max(axis=0)).astype(int), (w, h))
+        return (int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0)))
 
 
 LEVEL = 1.0  # a form turned more than this many degrees is turned level first
@@ -69,16 +73,17 @@ def find_form(mask, stroke, ruled=False):
     if segments is None:
         return None
     angle = _angle(segments, max(mask.shape))
-    if abs(angle) <= LEVEL:
-        form = _find_form(mask, segments, stroke, ruled)
-        return form
-    turn = cv2.getRotationMatrix2D((mask.shape[1] / 2, mask.shape[0] / 2), angle, 1.0)
-    level = _turned(mask, turn)
-    found = _segments(level, stroke)
-    form = None if found is None else _find_form(level, found, stroke, ruled)
-    if form is not None:
-        form.turn = turn
-    return form
+    if abs(angle) > LEVEL:
+        turn = cv2.getRotationMatrix2D((mask.shape[1] / 2, mask.shape[0] / 2), angle, 1.0)
+        level = _turned(mask, turn)
+        found = _segments(level, stroke)
+        form = None if found is None else _find_form(level, found, stroke, ruled)
+        if form is not None:
+            form.turn = turn
+            return form
+    # Square-on, or the long lines that looked turned were no form's (an
+    # underline, a table's edge).
+    return _find_form(mask, segments, stroke, ruled)
 
 
 def _segments(mask, stroke):

@@ -176,6 +176,8 @@ def _read_number(img, seen):
             return to_picture(form.back(box))
 
         cells = digits_in_cells(form, on_form[0] & ~form.lines, on_form[1], in_picture)
+    if form is not None and cells is None and _empty(form, on_form[0]):
+        raise NoDigitFound("no digit found: the printed boxes are empty")
     ink, strokes, where = search.without_lines, search.found, to_picture
     if cells is not None:
         if not any(c.box[2] > WIDEST * c.box[3] for c in cells.candidates):
@@ -205,15 +207,16 @@ def _read_number(img, seen):
                       skip_costs(atoms, height))
     if not writing.candidates:
         raise NoDigitFound("no digit found: only specks, no strokes")
-    left_end = min(a.box[0] for a in atoms)
+    left_end, top_end = min(a.box[0] for a in atoms), min(a.box[1] for a in atoms)
     right_end = max(a.box[0] + a.box[2] for a in atoms)
+    bottom_end = max(a.box[1] + a.box[3] for a in atoms)
     if right_end - left_end <= WIDEST * height:
         try:
             # The writing may be one digit in pieces (a broken 0): one
             # candidate is the whole of it, as mnist() reads it, if what
             # mnist() cut out is all of it.
             x = _form(found, seen)
-            wx, _, ww, _ = where((left_end, 0, right_end - left_end, 1))
+            wx, _, ww, _ = where((left_end, top_end, right_end - left_end, bottom_end - top_end))
             cx, _, cw, _ = found.box
             if cx <= wx + 0.05 * ww and cx + cw >= wx + 0.95 * ww:
                 box = (found.box[0], found.box[1], found.box[2] * scale, found.box[3] * scale)
@@ -226,6 +229,12 @@ def _read_number(img, seen):
 
 ONE_DIGIT = 0.5  # how much surer a split must be than reading the writing as one digit
 COMPACT = 1.1  # writing no wider than this, relative to its height, is one digit
+
+
+def _empty(form, mask):
+    """Whether a form holds no ink but its own lines (scraps of their
+    blurred edges aside): its lines are no digits."""
+    return np.count_nonzero(mask & ~form.lines) <= 0.02 * np.count_nonzero(form.lines)
 
 
 def _compact(atoms, height):

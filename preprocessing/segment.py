@@ -340,9 +340,9 @@ def digit_input(run, ink):
 
 
 def _thinned_whole(digit):
-    """The digit's strokes brought to MNIST's width, unless thinning a bold
-    stroke would break it (a pen's pressure varies along a stroke): then
-    as it is, whole."""
+    """The digit's strokes brought to MNIST's width, unless that breaks it
+    in pieces (thinning a bold stroke whose pen pressed unevenly): then as
+    it is, whole. (fix_stroke_width pads what it changes.)"""
     fixed = fix_stroke_width(digit, stroke_width(digit > 0.5))
     if fixed.shape != digit.shape and _pieces(fixed > 0.5) > _pieces(digit > 0.5):
         return digit

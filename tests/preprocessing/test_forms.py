@@ -1,6 +1,7 @@
 """forms.py: a printed box or a comb of boxes found, taken out, read a cell at a time."""
 import cv2
 import numpy as np
+import pytest
 
 import main
 import preprocessing
@@ -172,3 +173,29 @@ def test_a_form_photographed_a_little_turned_is_turned_level(model, mnist_test):
         for digit in result.digits:  # each box holds ink, in the picture's pixels
             bx, by, bw, bh = digit.box
             assert (img[by:by + bh, bx:bx + bw] < 128).mean() > 0.05
+
+
+def test_a_turned_forms_cell_is_turned_back_into_the_picture():
+    """A box turned 4 degrees: it is found turned level, and its cell,
+    turned back, is the box round the turned cell in the mask's pixels."""
+    mask = np.zeros((400, 700), np.uint8)
+    corners = cv2.boxPoints(((350, 200), (420, 160), 4.0))  # turned 4 degrees
+    cv2.polylines(mask, [np.round(corners).astype(np.int32)], True, 1, 3)
+    cv2.line(mask, (300, 160), (310, 240), 1, 8)  # a 1 in it
+    form = preprocessing.find_form(mask > 0, stroke=8)
+    assert form is not None and form.turn is not None and len(form.cells) == 1
+    x, y, w, h = form.back(form.cells[0])
+    bx, by, bw, bh = cv2.boundingRect(np.round(corners).astype(np.int32))
+    # The cell lies just inside the printed lines: within a few pixels of them.
+    assert abs(x - bx) <= 12 and abs(y - by) <= 12
+    assert abs(x + w - (bx + bw)) <= 12 and abs(y + h - (by + bh)) <= 12
+
+
+def test_empty_printed_boxes_are_no_digits():
+    """A form with nothing written in it: 'no digit found', not its lines read as digits."""
+    img = np.full((600, 800), 235, np.uint8)
+    cv2.rectangle(img, (150, 200), (650, 300), 30, 3)
+    for x in range(250, 650, 100):
+        cv2.line(img, (x, 200), (x, 300), 30, 3)
+    with pytest.raises(preprocessing.NoDigitFound, match="empty"):
+        preprocessing.read_number(img)
