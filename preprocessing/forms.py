@@ -9,7 +9,7 @@ box would go into the 28x28 input with the digit (a 7 in a box reads as
 anything but a 7).
 """
 from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import cv2
 import numpy as np
@@ -279,24 +279,31 @@ def _form_on(base, lines, uprights, reach, ink):
     # The printed lines, each drawn as wide as it is printed along its
     # middle (not Hough's pieces, which may run along one edge of a thick
     # line and would take a bite out of a digit standing on it).
-    mask = np.zeros(ink.shape, np.uint8)
-    for line in [base] + top[:1]:
-        y0, y1, width = _middle(ink, line, thickness)
-        cv2.line(mask, (int(line.x0), int(round(y0))), (int(line.x1), int(round(y1))), 1,
-                 int(round(width)) + 4)  # and two pixels each side: the blurred edge
     for u in uprights:
-        bottom = base.y(u.x)
         if top:  # a box's side reaches its top line (Hough may have found less of it)
             u.top = min(u.top, top[0].y(u.x))
-        x0, x1, width = _centre_across(ink, u, bottom, thickness)
-        cv2.line(mask, (int(round(x0)), int(bottom)), (int(round(x1)), int(u.top)), 1,
-                 int(round(width)) + 4)
+    printed = ([_middle(ink, line, thickness) for line in [base] + top[:1]]
+               + [_centre_across(ink, u, base.y(u.x), thickness) for u in uprights])
+    mask = np.zeros(ink.shape, np.uint8)
+    for line in printed:  # and two pixels each side: the blurred edge
+        cv2.line(mask, line.start, line.end, 1, int(round(line.width)) + 4)
     return Form(cells, mask > 0)
 
 
+class _Printed(NamedTuple):
+    """A printed line as drawn: its middle's two ends (x, y), and its width."""
+    start: tuple
+    end: tuple
+    width: float
+
+
+def _ends(x0, y0, x1, y1, width):
+    return _Printed((int(round(x0)), int(round(y0))), (int(round(x1)), int(round(y1))), width)
+
+
 def _middle(ink, line, thickness):
-    """Where a level line's middle lies at its two ends (the centres of the
-    ink runs across it, fitted by a straight line), and its width."""
+    """A level line as printed: its middle (the centres of the ink runs
+    across it, fitted by a straight line) and its width."""
     xs, ys, widths = [], [], []
     for x in np.linspace(line.x0, line.x1, 33)[1:-1]:
         y = line.y(x)
@@ -308,14 +315,16 @@ def _middle(ink, line, thickness):
             ys.append(max(lo, 0) + (rows[0] + rows[-1]) / 2)
             widths.append(rows[-1] - rows[0] + 1)
     if len(xs) < 4:
-        return line.y(line.x0), line.y(line.x1), thickness
+        return _ends(line.x0, line.y(line.x0), line.x1, line.y(line.x1), thickness)
     slope, at0 = np.polyfit(xs, ys, 1)
-    return at0 + slope * line.x0, at0 + slope * line.x1, float(np.median(widths))
+    return _ends(line.x0, at0 + slope * line.x0, line.x1, at0 + slope * line.x1,
+                 float(np.median(widths)))
 
 
 def _centre_across(ink, upright, bottom, thickness):
-    """Where an upright's middle lies at its foot and at its top (the
-    centre of the ink across it, halfway up), and its width there."""
+    """An upright as printed, from its foot on the base (at `bottom`) to
+    its top: its middle (the centre of the ink across it, halfway up) and
+    its width there."""
     x0, y0, x1, y1 = max(upright.pieces, key=lambda p: abs(p[3] - p[1]))
     lean = (x1 - x0) / (y1 - y0) if y1 != y0 else 0.0
     y = int((bottom + upright.top) / 2)
@@ -327,7 +336,8 @@ def _centre_across(ink, upright, bottom, thickness):
     if cols.size and cols[-1] - cols[0] <= 2 * thickness + 2:
         shift = max(lo, 0) + (cols[0] + cols[-1]) / 2 - x
         width = cols[-1] - cols[0] + 1
-    return upright.x + shift, upright.x + shift + lean * (upright.top - bottom), width
+    return _ends(upright.x + shift, bottom, upright.x + shift + lean * (upright.top - bottom),
+                 upright.top, width)
 
 
 def _straight_length(line, tolerance):

@@ -149,10 +149,10 @@ def _group(labels, x, y, w, h, height, bar):
         else:
             groups.append([label])
     left = []
-    top = np.median(y[big]) if big else 0.0
-    bottom = np.median((y + h)[big]) if big else 0.0
+    line_top = np.median(y[big]) if big else 0.0
+    line_bottom = np.median((y + h)[big]) if big else 0.0
     for label in small:
-        if _dash(label, groups, x, y, w, h, top, bottom) and bar(label):
+        if _dash(label, groups, x, y, w, h, line_top, line_bottom) and bar(label):
             continue  # a phone number's dash: no digit, no part of one
         best, distance = None, 0.35 * height  # a 5's hat or a dot: close to its digit
         for group in groups:
