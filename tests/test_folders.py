@@ -11,6 +11,7 @@ import subprocess
 import sys
 import termios
 
+import cv2
 import numpy as np
 
 import forward
@@ -38,6 +39,9 @@ def test_a_pool_reads_dense_squared_paper_without_a_worker_dying(model_path, mni
     from bench import numbers
     x, y = mnist_test
     data, _ = numbers.make_number("ruled", x, y, np.random.default_rng([0, numbers.KINDS.index("ruled"), 2]))
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    lines = img < np.median(img) - 20  # the grid: rows and columns dark most of the way
+    assert (lines.mean(axis=0) > 0.6).sum() > 100 and (lines.mean(axis=1) > 0.6).sum() > 100
     folder = tmp_path / "pictures"
     folder.mkdir()
     (folder / "a-squared.jpg").write_bytes(data)
