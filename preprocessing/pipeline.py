@@ -148,7 +148,7 @@ def read_number(img, steps=False):
     return writing
 
 
-def _read_number(img, seen):
+def _read_number(img, seen, zoomed=False):
     found = _find(img, seen)
     search, scale = found.search, found.scale
     mask = threshold_ink(search.without_lines, search.noise)
@@ -203,6 +203,10 @@ def _read_number(img, seen):
         single.candidates[0].x = _form(found, seen)
         single.candidates[0].box = found.box
         return single
+    if cells is None and not zoomed:
+        closer = _zoomed(found, atoms, height, seen)
+        if closer is not None:
+            return closer
     writing = Writing(len(atoms), candidates(atoms, ink, height, where),
                       skip_costs(atoms, height))
     if not writing.candidates:
@@ -228,6 +232,29 @@ def _read_number(img, seen):
 
 
 ONE_DIGIT = 0.5  # how much surer a split must be than reading the writing as one digit
+ZOOM = 2  # writing cut out of a reduced picture is read again if it gains this much resolution
+
+
+def _zoomed(found, atoms, height, seen):
+    """The writing read again from the picture itself, cut out round it (a
+    writing's height each side), if its working copy would be at least ZOOM
+    times finer: a number written small on a big page (a photo of a
+    notebook) loses its digits' small loops in the reduced working copy.
+    Boxes are in the given picture's pixels; None if not worth it."""
+    x0 = min(a.box[0] for a in atoms) - height
+    y0 = min(a.box[1] for a in atoms) - height
+    x1 = max(a.box[0] + a.box[2] for a in atoms) + height
+    y1 = max(a.box[1] + a.box[3] for a in atoms) + height
+    h, w = found.img.shape
+    left, top = max(0, int(x0 / found.scale)), max(0, int(y0 / found.scale))
+    right, bottom = min(w, int(np.ceil(x1 / found.scale))), min(h, int(np.ceil(y1 / found.scale)))
+    if min(1.0, WORK_SIZE / max(right - left, bottom - top)) < ZOOM * found.scale:
+        return None
+    writing = _read_number(found.img[top:bottom, left:right], seen, zoomed=True)
+    dx, dy = left + found.offset[0], top + found.offset[1]
+    for c in writing.candidates:
+        c.box = (c.box[0] + dx, c.box[1] + dy, c.box[2], c.box[3])
+    return writing
 COMPACT = 1.1  # writing no wider than this, relative to its height, is one digit
 
 

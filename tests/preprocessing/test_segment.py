@@ -160,3 +160,24 @@ def test_best_reading_chooses_the_split_the_network_is_surest_of():
     writing.candidates = writing.candidates[1:2] + writing.candidates[3:]  # no run 1-2
     writing.skips = [-5, -1.0, -1.0]
     assert preprocessing.best_reading(writing, np.array([sure, sure])) == [0]
+
+
+def test_a_small_number_on_a_big_page_is_read_from_the_picture_itself(model, mnist_test):
+    """A number across an eighth of a 12-megapixel photo of a page: in the
+    working copy its digits are 20 pixels high and lose their loops; it is
+    read again from the picture, cut out round it."""
+    x, y = mnist_test
+    for n in (1, 6):
+        rng = np.random.default_rng([21, n])
+        count = int(rng.integers(4, 8))
+        chosen = rng.choice(len(x), count, replace=False)
+        height = int(4000 * 0.12 / count / 0.9)
+        covers = [numbers.digit_cover(x[i], height, rng) for i in chosen]
+        line, _ = numbers.line_of_digits(covers, rng.uniform(0.2, 0.5, count) * height, rng)
+        data = numbers.photograph(line, rng, (3000, 4000), quality=(85, 90))
+        number, result = read(model, data)
+        assert number == "".join(str(int(y[i])) for i in chosen)
+        img = preprocessing.decode_image(data)
+        for digit in result.digits:  # boxes in the photo's own pixels, on the ink
+            bx, by, bw, bh = digit.box
+            assert (img[by:by + bh, bx:bx + bw] < 100).mean() > 0.05
