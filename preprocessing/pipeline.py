@@ -151,7 +151,7 @@ def read_number(img, steps=False):
 def _read_number(img, seen, zoomed=False):
     found = _find(img, seen)
     search, scale = found.search, found.scale
-    mask = threshold_ink(search.without_lines, search.noise)
+    mask = search.mask
     left, top = found.offset
 
     def to_picture(box):  # a box in the working copy, in the picture's pixels

@@ -28,7 +28,8 @@ class Search:
     found: the mask of the digit's strokes; stroke: their width in pixels;
     noise: the paper's grain and noise, in ink units; lines: the ruled
     lines (how many cover each pixel), or None; ink: the ink map the
-    strokes were found in, before and after the lines were erased.
+    strokes were found in, before and after the lines were erased; mask:
+    all the ink thresholded in the latter (the digit's strokes and the rest).
     """
     found: np.ndarray
     stroke: float
@@ -36,6 +37,7 @@ class Search:
     lines: Optional[np.ndarray]
     ink: np.ndarray
     without_lines: np.ndarray
+    mask: np.ndarray
 
 
 def find_digit(work):
@@ -82,8 +84,9 @@ def _look_for_digit(work, widest, stand_out=8):
     near = cv2.dilate(found.astype(np.uint8), np.ones((3, 3), np.uint8),
                       iterations=max(1, round(stroke))) > 0
     noise = max(robust_sigma(ink[~near]), pixel_noise)
+    mask = threshold_ink(ink, noise)
     try:
-        found = select_strokes(ink, noise)
+        found = select_strokes(ink, noise, mask)
     except NoDigitFound:
         pass  # strokes wider than they looked: keep the first look
     # Pen strokes stand far out of the paper's grain; a blank page's darkest
@@ -99,7 +102,7 @@ def _look_for_digit(work, widest, stand_out=8):
                  and darkness >= max(6 * noise, 0.1) and _edge_sharpness(ink, found, darkness) >= 0.16)
     if not (stands_out or dark_pen or faint_pen):
         raise NoDigitFound("no digit found: nothing stands out from the background")
-    return Search(found, stroke_width(found), noise, lines, fine_ink, ink)
+    return Search(found, stroke_width(found), noise, lines, fine_ink, ink, mask)
 
 
 def _edge_sharpness(ink, found, darkness):
@@ -114,11 +117,12 @@ def _edge_sharpness(ink, found, darkness):
     return float(np.median(rise[edge])) / max(float(darkness), 1e-6)
 
 
-def select_strokes(ink, noise):
+def select_strokes(ink, noise, mask=None):
     """The mask of the digit's strokes in an ink map, dropping specks, marks
     away from the digit and dark areas along the border (a table, a shadow).
+    mask: the ink thresholded, if the caller has it already.
     """
-    mask = threshold_ink(ink, noise)
+    mask = threshold_ink(ink, noise) if mask is None else mask
     if not mask.any():
         raise NoDigitFound("no digit found: the image is blank")
     # Group nearby pieces (a broken pen line, the bar of a 5) into blobs.
