@@ -320,6 +320,12 @@ class Pad:
         main.read_results(self.network.model, [result])
         self.number = (self.version, result)
 
+    def reread_number(self):
+        """The weights changed: a number read at the end of the last stroke
+        is read again by the network as it is now."""
+        if self.number is not None and self.number[0] == self.version:
+            self.read_number()
+
     def result(self, as_a_file=False):
         """The reading as main.py says it for a file (its Result's line and
         JSON): a number read at the end of a stroke, while the drawing is
@@ -406,12 +412,15 @@ class Pad:
             self.save()
         elif key == "b":
             self.network.drop_biases()
+            self.reread_number()
             self.say("biases dropped: r restores them")
         elif key == "n":
             self.network.add_noise()
+            self.reread_number()
             self.say("noise added to the weights: r restores them")
         elif key == "r":
             self.network.restore()
+            self.reread_number()
             self.say("weights and biases restored")
         elif key == "q":
             self.finish()
@@ -503,6 +512,7 @@ class Pad:
         if self.network.state():
             # Printed as for a file: by the network as it was trained.
             self.network.restore()
+            self.reread_number()
             self.reading = self.read()
             print("(read again with the network's own weights and biases)", file=sys.stderr)
         said = self.result(as_a_file=True)

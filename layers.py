@@ -79,7 +79,9 @@ class Network:
         self.use(self.weights)
 
     def use(self, weights):
-        """Run with these weights from now on."""
+        """Run with these weights from now on, here and in the model itself
+        (which reads a whole number as main.py does)."""
+        self.model.set_weights(weights)
 
 
 ACTIVATIONS = {
@@ -175,9 +177,6 @@ class KerasNetwork(Network):
                                  + [layer.input for layer in self.shown] + [model.outputs[0]])
         self.input_shape = (1,) + tuple(model.input_shape[1:])
         self.read(np.zeros((28, 28), np.float32))  # compiled now, not at the first stroke
-
-    def use(self, weights):
-        self.model.set_weights(weights)
 
     def read(self, x):
         # predict_on_batch runs the model as one compiled TensorFlow graph:

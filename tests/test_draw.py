@@ -190,6 +190,19 @@ def test_b_n_r_break_the_network_and_restore_it(pad):
     assert np.allclose(pad.reading.probabilities, intact)
 
 
+def test_b_and_r_reach_a_number_read_as_a_file_too(pad):
+    """Digits side by side are read by the model itself, as main.py reads a
+    file: dropping the biases changes that reading too, and r restores it."""
+    stroke(pad, [(70, y) for y in range(80, 201, 8)])
+    stroke(pad, list(zip(190 + 35 * np.sin(ANGLES), 140 - 60 * np.cos(ANGLES))))
+    intact = [d.prediction.copy() for d in pad.number[1].digits]
+    key(pad, "b")
+    broken = [d.prediction for d in pad.number[1].digits]
+    assert len(broken) != len(intact) or not all(np.allclose(a, b) for a, b in zip(intact, broken))
+    key(pad, "r")
+    assert all(np.allclose(a, d.prediction) for a, d in zip(intact, pad.number[1].digits))
+
+
 def test_q_prints_the_last_reading_as_for_a_file(pad, capsys):
     stroke(pad, VERTICAL)
     key(pad, "q")
