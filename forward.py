@@ -22,17 +22,19 @@ import zipfile
 
 import numpy as np
 
+def softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))  # minus the largest: no overflow
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 # The activations NumPy computes in a line; "linear" is no activation.
 ACTIVATIONS = {
     "relu": lambda z: np.maximum(z, 0),
     "linear": lambda z: z,
-    "softmax": lambda z: softmax(z),
+    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+    "tanh": np.tanh,
+    "softmax": softmax,
 }
-
-
-def softmax(z):
-    e = np.exp(z - z.max(axis=-1, keepdims=True))  # minus the largest: no overflow
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 @dataclasses.dataclass

@@ -11,6 +11,8 @@ import dataclasses
 
 import numpy as np
 
+from forward import ACTIVATIONS  # the activations NumPy computes in a line
+
 NOISE = 0.5  # each `n` adds noise with half the spread of each layer's weights
 
 
@@ -82,15 +84,6 @@ class Network:
         """Run with these weights from now on, here and in the model itself
         (which reads a whole number as main.py does)."""
         self.model.set_weights(weights)
-
-
-ACTIVATIONS = {
-    "relu": lambda z: np.maximum(z, 0),
-    "linear": lambda z: z,
-    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
-    "tanh": np.tanh,
-    "softmax": lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum(),
-}
 
 
 class DenseNetwork(Network):
