@@ -22,6 +22,7 @@ import zipfile
 
 import numpy as np
 
+
 def softmax(z):
     e = np.exp(z - z.max(axis=-1, keepdims=True))  # minus the largest: no overflow
     return e / e.sum(axis=-1, keepdims=True)
