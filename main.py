@@ -15,7 +15,6 @@ import dataclasses
 import functools
 import json
 import os
-import signal
 import sys
 
 # NumPy's BLAS would start a thread per core that spins between the forward
@@ -33,7 +32,7 @@ from model_file import (MODEL, SetupError, check_model_file, check_model_shape, 
                         first_line)
 from pool import InOrder, cores, start_pool  # noqa: E402
 from preprocessing import ImageError, NoDigitFound  # noqa: E402
-from safe_write import safe_name  # noqa: E402
+from safe_write import interrupts_held, safe_name  # noqa: E402
 
 EXAMPLES = """examples:
   python main.py                       the sample, samples/eight-test.png
@@ -341,7 +340,9 @@ def answer_all(model, reader, tally, args):
     try:
         for batch in reader.batches(BATCH):
             read_results(model, batch)
-            with writing_beside(bar), interrupt_after():
+            # Ctrl-C while a batch's lines are written takes effect once they
+            # are written and counted: no half line, and "Interrupted: N read" is exact.
+            with writing_beside(bar), interrupts_held():
                 for r in batch:
                     text, stream = answer_line(r, args.json, many=tally.total > 1)
                     stream.write(text + "\n")
@@ -355,24 +356,6 @@ def answer_all(model, reader, tally, args):
             bar.close()
     if bar is not None:
         print(tally.summary(), file=sys.stderr)
-
-
-@contextlib.contextmanager
-def interrupt_after():
-    """Ctrl-C while a batch's lines are written takes effect once they are
-    written and counted: no half line, and "Interrupted: N read" is exact."""
-    try:
-        previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
-    except ValueError:  # not the main thread: signals go elsewhere anyway
-        yield
-        return
-    caught = []
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
 
 
 def answer_line(r, as_json_line, many):
