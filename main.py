@@ -95,6 +95,11 @@ def load_model(path):
     gets a softmax added, and says so."""
     path = os.fspath(path)
     check_model_file(path)
+    return keras_model(path)
+
+
+def keras_model(path):
+    """load_model() for a file already checked."""
     keras = import_keras()  # TensorFlow loads here, not when main.py is imported
     try:
         model = keras.models.load_model(path)
@@ -147,7 +152,7 @@ def load_network(path):
     except OSError:
         network = None  # Keras will say why the file cannot be read
     if network is None or not reads_digits(network):
-        return load_model(path)  # which says what is wrong with it, if anything
+        return keras_model(path)  # which says what is wrong with it, if anything
     return network
 
 
@@ -438,7 +443,7 @@ def main(argv=None):
     # Or draw a digit with the mouse, and watch the network read it.
     if args.draw:
         try:
-            model = load_model(model_path)
+            model = keras_model(model_path)  # checked by find_model
         except SetupError as error:
             print(f"main.py: error: {error}", file=sys.stderr)
             return 2
