@@ -24,7 +24,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-import draw  # noqa: E402
 import forward  # noqa: E402
 import preprocessing  # noqa: E402
 from figures import FIGURE_SUFFIX, FIGURES, MAX_FIGURES, plot  # noqa: E402
@@ -447,6 +446,7 @@ def main(argv=None):
         except SetupError as error:
             print(f"main.py: error: {error}", file=sys.stderr)
             return 2
+        import draw  # the pad, only when asked for
         return draw.run(model, args)
 
     results = find_images(args.images)
