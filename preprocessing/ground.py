@@ -142,7 +142,7 @@ def find_ground(work):
         # (Beside a sheet on a table, marks beyond an edge are more likely
         # things lying on the table: left as they are.)
         shadow = _shadow_profile(work, shadow, max(small.shape))
-        work, small = relight(work, shadow), relight(small, shadow)
+        work = relight(work, shadow)  # (small is looked at no more: no table, no wall)
     else:
         shadow = None
     if table is not None:
@@ -160,6 +160,12 @@ def find_ground(work):
         if not ink_is_dark(255 - board):
             return Ground(255 - board, False, wall, None)
     return Ground(work, ink_is_dark(work), None, shadow)
+
+
+def as_it_is(work):
+    """The ground of a picture taken as it is: nothing painted over, no
+    shadow lit up (what looked like a table was a stroke of the digit)."""
+    return Ground(work, ink_is_dark(work), None, None)
 
 
 def _few_light_marks(small, wall):

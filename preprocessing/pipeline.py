@@ -12,10 +12,10 @@ import cv2
 import numpy as np
 
 from ._shared import MIN_WORK_SIZE, WORK_SIZE, NoDigitFound, bounding_box, resize_longest, straight_line
-from .colour import ink_is_dark, to_8bit, to_grey
+from .colour import to_8bit, to_grey
 from .crop import cut_out
 from .form import FINE, centre, fit_box, fix_stroke_width, straighten, tutorial
-from .ground import Ground, cut_frame, find_ground, relight, runs_along
+from .ground import Ground, as_it_is, cut_frame, find_ground, runs_along
 from .forms import digits_in_cells, find_form
 from .ink import Page, quieten, threshold_ink
 from .lines import pen_on_lines, ruled_paper
@@ -102,8 +102,7 @@ def _find(img, seen):
     if ground.around is not None and runs_along(search.found, ground.around):
         # What looked like a table runs along the digit: it is a stroke of
         # a tightly cropped digit. Read the picture as it is.
-        work = work if ground.shadow is None else relight(work, ground.shadow)
-        ground = Ground(work, ink_is_dark(work), None, ground.shadow)
+        ground = as_it_is(work)  # (a table is never found with a shadow)
         page = quieten(work if ground.dark_ink else 255 - work)
         search = find_digit(page.picture)
     seen["ink"], seen["lines removed"] = search.ink, search.without_lines
