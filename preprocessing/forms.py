@@ -39,6 +39,11 @@ class Form:
             inside[max(0, y):y + h, max(0, x):x + w] = True
         return inside & ~self.lines
 
+    def empty(self, mask):
+        """Whether an ink mask (turned as the form was found) holds nothing
+        but the form's own lines (scraps of their blurred edges aside)."""
+        return np.count_nonzero(mask & ~self.lines) <= 0.02 * np.count_nonzero(self.lines)
+
     def level(self, img):
         """A map of the picture (a mask or the ink) turned as the form was
         found: its cells and lines are where they are in it."""

@@ -19,7 +19,7 @@ from .ground import Ground, as_it_is, cut_frame, find_ground, runs_along
 from .forms import digits_in_cells, find_form
 from .ink import Page, quieten, threshold_ink
 from .lines import pen_on_lines, ruled_paper
-from .segment import (TALL, WIDEST, Candidate, Writing, candidates, shape_prior, skip_costs,
+from .segment import (TALL, WIDEST, Candidate, Writing, bounds, candidates, shape_prior, skip_costs,
                       writing_pieces)
 from .strokes import Search, find_digit
 
@@ -175,7 +175,7 @@ def _read_number(img, seen, zoomed=False):
             return to_picture(form.back(box))
 
         cells = digits_in_cells(form, on_form[0] & ~form.lines, on_form[1], in_picture)
-    if form is not None and cells is None and _empty(form, on_form[0]):
+    if form is not None and cells is None and form.empty(on_form[0]):
         raise NoDigitFound("no digit found: the printed boxes are empty")
     ink, strokes, where = search.without_lines, search.found, to_picture
     if cells is not None:
@@ -210,9 +210,7 @@ def _read_number(img, seen, zoomed=False):
                       skip_costs(atoms, height))
     if not writing.candidates:
         raise NoDigitFound("no digit found: only specks, no strokes")
-    left_end, top_end = min(a.box[0] for a in atoms), min(a.box[1] for a in atoms)
-    right_end = max(a.box[0] + a.box[2] for a in atoms)
-    bottom_end = max(a.box[1] + a.box[3] for a in atoms)
+    left_end, top_end, right_end, bottom_end = bounds(atoms)
     if right_end - left_end <= WIDEST * height:
         try:
             # The writing may be one digit in pieces (a broken 0): one
@@ -240,10 +238,7 @@ def _zoomed(found, atoms, height, seen):
     times finer: a number written small on a big page (a photo of a
     notebook) loses its digits' small loops in the reduced working copy.
     Boxes are in the given picture's pixels; None if not worth it."""
-    x0 = min(a.box[0] for a in atoms) - height
-    y0 = min(a.box[1] for a in atoms) - height
-    x1 = max(a.box[0] + a.box[2] for a in atoms) + height
-    y1 = max(a.box[1] + a.box[3] for a in atoms) + height
+    x0, y0, x1, y1 = np.add(bounds(atoms), (-height, -height, height, height))
     h, w = found.img.shape
     left, top = max(0, int(x0 / found.scale)), max(0, int(y0 / found.scale))
     right, bottom = min(w, int(np.ceil(x1 / found.scale))), min(h, int(np.ceil(y1 / found.scale)))
@@ -257,18 +252,11 @@ def _zoomed(found, atoms, height, seen):
 COMPACT = 1.1  # writing no wider than this, relative to its height, is one digit
 
 
-def _empty(form, mask):
-    """Whether a form holds no ink but its own lines (scraps of their
-    blurred edges aside): its lines are no digits."""
-    return np.count_nonzero(mask & ~form.lines) <= 0.02 * np.count_nonzero(form.lines)
-
-
 def _compact(atoms, height):
     """Whether the writing's tall pieces (not scraps of a ruled line, nor
     specks) lie within one digit's width: one digit in pieces (a thin pen's
     broken strokes, a digit crossed by ruled lines), not a number."""
-    tall = [a for a in atoms if a.box[3] >= TALL * height] or atoms
-    left, right = min(a.box[0] for a in tall), max(a.box[0] + a.box[2] for a in tall)
+    left, _, right, _ = bounds([a for a in atoms if a.box[3] >= TALL * height] or atoms)
     return right - left <= COMPACT * height
 
 

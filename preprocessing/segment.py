@@ -282,7 +282,7 @@ def candidates(atoms, ink, height, to_picture):
             run = atoms[first:last + 1]
             if last > first and _gap(atoms[last - 1], atoms[last]) > GAP * height:
                 break
-            x0, y0, x1, y1 = _bounds(run)
+            x0, y0, x1, y1 = bounds(run)
             if last > first and x1 - x0 > WIDEST * height:
                 break
             try:
@@ -313,14 +313,15 @@ def _gap(a, b):
     return max(b.box[0] - (a.box[0] + a.box[2]), a.box[0] - (b.box[0] + b.box[2]))
 
 
-def _bounds(run):
+def bounds(run):
+    """The box round some atoms: x0, y0, x1, y1 (ends excluded)."""
     return (min(a.box[0] for a in run), min(a.box[1] for a in run),
             max(a.box[0] + a.box[2] for a in run), max(a.box[1] + a.box[3] for a in run))
 
 
 def digit_input(run, ink):
     """The 28x28 input of the atoms in `run` read as one digit, and their box."""
-    x0, y0, x1, y1 = _bounds(run)
+    x0, y0, x1, y1 = bounds(run)
     mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
     for atom, (ax, ay, aw, ah), _ in run:
         mask[ay - y0:ay - y0 + ah, ax - x0:ax - x0 + aw] |= atom.astype(np.uint8)
