@@ -54,6 +54,7 @@ def load_data(path, limit=None):
 
     Only the first `limit` training digits are read, if given. Each array's
     declared type and shape are checked before any of its data is read.
+    (The tutorial's `np.load(path)`, which reads whatever the file declares.)
     """
     if not os.path.exists(path):
         hint = " (mnist.npz ships with the project: `git checkout mnist.npz`)" if path == DATA else ""
@@ -185,7 +186,8 @@ def train(model, x_train, y_train, epochs, batch_size):
     # A progress bar on a terminal; one line per epoch in a log file or pipe.
     verbose = 1 if sys.stdout.isatty() else 2
     if model.name == "mlp":
-        # model.fit's maths, with XLA compiling many steps into one program:
+        # The tutorial's model.fit(x_train, y_train, epochs=3, validation_split=0.1):
+        # its maths, with XLA compiling many steps into one program:
         # over twice as fast for this small network (see compiled_fit.py).
         return compiled_fit.fit(model, x_train, y_train, epochs, batch_size,
                                 validation_split=VALIDATION_SPLIT, verbose=verbose)
