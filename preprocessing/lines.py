@@ -7,6 +7,7 @@ pen is darker than the line: those pixels stay.
 import cv2
 import numpy as np
 
+from ._shared import components_with_stats
 from .ink import threshold_ink
 
 
@@ -65,6 +66,7 @@ def _search(ink, noise, thin, sides, size, first=False):
     by_column = [a.astype(np.float32) for a in np.nonzero(marked.T)[::-1]]
     share_of_ink = cv2.countNonZero(mask) / mask.size
     sets = [np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)]
+    found = ([], [])  # each line's direction, a point on it and its drawn width, by family
     ends = np.minimum(segments.reshape(-1, 4) * k + k // 2, [w - 1, h - 1, w - 1, h - 1])
     # Dense squared paper gives hundreds of pieces: the longest first.
     ends = ends[np.argsort(-np.hypot(ends[:, 2] - ends[:, 0], ends[:, 3] - ends[:, 1]))]
@@ -128,10 +130,56 @@ def _search(ink, noise, thin, sides, size, first=False):
             # Hough finds a line more than once: the horizontal ones and the
             # vertical ones each count once per pixel.
             cv2.line(sets[horizontal], *line, 1, max(1, round(width)) + 2)
+            found[horizontal].append((vx, vy, cx, cy, max(1, round(width)) + 2))
             if first:
                 break
+    if not first:
+        for family in (0, 1):
+            _the_rest(sets[family], found[family], by_row, (h, w))
     lines = sets[0] + sets[1]
     return lines if lines.any() else None
+
+
+def _the_rest(drawn, family, ink, shape):
+    """A page's other lines of a family of which some were found (in
+    `drawn`): Hough misses some of a squared page's lines, and what is left
+    of them is read as strokes. Each line of the family runs at the same
+    angle, so the ink's profile across them shows every one as a peak: a
+    line has ink nearly all along it, as the lines found have.
+    ink: the ink's pixels (ys, xs)."""
+    if len(family) < 2:
+        return
+    vx, vy, _, _, thickness = np.median(np.array(family, np.float32), axis=0)
+    norm = np.hypot(vx, vy)
+    vx, vy = vx / norm, vy / norm
+    ys, xs = ink
+    across = xs * -vy + ys * vx  # each pixel's place across the lines
+    low = int(np.floor(across.min()))
+    profile = np.bincount(np.round(across - low).astype(int))
+    # What share of its length each place across has ink, over three pixels
+    # (a line a pixel thick, a little tilted, falls in two).
+    h, w = shape
+    length = w / max(abs(vx), 1e-3) if abs(vx) >= abs(vy) else h / max(abs(vy), 1e-3)
+    share = np.convolve(profile, np.ones(3), "same") / min(length, np.hypot(h, w))
+    known = [int(round(cx * -vy + cy * vx)) - low for _, _, cx, cy, _ in family]
+    least = 0.8 * np.median(share[np.clip(known, 0, len(share) - 1)])
+    # A line is a sharp peak, with paper halfway to the next line on both
+    # sides (not the writing's row, whose strokes reach across).
+    apart = np.diff(np.unique(known))
+    apart = apart[apart > 2 * thickness]
+    if not apart.size:
+        return
+    step = max(int(apart.min()) // 2, 1)
+    beside = np.maximum(np.r_[np.zeros(step), share[:-step]], np.r_[share[step:], np.zeros(step)])
+    peaks = np.flatnonzero((share >= max(least, 0.5)) & (share >= np.r_[0, share[:-1]])
+                           & (share > np.r_[share[1:], 0]) & (beside <= 0.5 * share))
+    far = 2 * (h + w)
+    for place in peaks:
+        if min(abs(place - k) for k in known) <= thickness:
+            continue
+        cx, cy = (place + low) * -vy, (place + low) * vx
+        cv2.line(drawn, (round(cx - far * vx), round(cy - far * vy)),
+                 (round(cx + far * vx), round(cy + far * vy)), 1, int(thickness))
 
 
 def _one_line(lines):
@@ -221,3 +269,15 @@ def pen_on_lines(ink, lines, noise, pen):
     # Keep the pen's anti-aliased edges, not the lines beside them.
     near = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     return mask, np.where(near, ink, 0).astype(np.float32)
+
+
+def without_scraps(mask, stroke):
+    """The pen's mask without what erasing the lines left of them: pieces
+    thinner than half the pen's stroke. A line fitted a pixel off (a
+    photo's page is seldom flat) leaves a hairline beside it, in pieces
+    between the lines across it, and stacked, they look like a tall digit."""
+    n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
+    w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
+    kept = area >= 0.5 * stroke * np.maximum(w, h)
+    kept[0] = False
+    return kept[labels]

@@ -18,7 +18,7 @@ from .form import FINE, centre, fit_box, fix_stroke_width, straighten, tutorial
 from .ground import Ground, as_it_is, cut_frame, find_ground, runs_along
 from .forms import digits_in_cells, find_form
 from .ink import Page, quieten, threshold_ink
-from .lines import pen_on_lines, ruled_paper
+from .lines import pen_on_lines, ruled_paper, without_scraps
 from .segment import (TALL, WIDEST, Candidate, Writing, bounds, candidates, shape_prior, skip_costs,
                       writing_pieces)
 from .strokes import Search, find_digit
@@ -147,7 +147,7 @@ def read_number(img, steps=False):
     return writing
 
 
-def _read_number(img, seen, zoomed=False):
+def _read_number(img, seen, zoomed=False, ruled=False):
     found = _find(img, seen)
     search, scale = found.search, found.scale
     mask = search.mask
@@ -162,7 +162,8 @@ def _read_number(img, seen, zoomed=False):
     # paper, whose lines make boxes of their own; but a box's two sides, in
     # a narrow picture, may have looked like ruled lines.
     form = None
-    if not ruled_paper(search.lines):
+    ruled = ruled or ruled_paper(search.lines)
+    if not ruled:
         # Without lines to erase, the ink is the ink without lines: its mask is made already.
         ink_mask = mask if search.ink is search.without_lines else threshold_ink(search.ink, search.noise)
         form = find_form(ink_mask, search.stroke, ruled=search.lines is not None)
@@ -193,6 +194,8 @@ def _read_number(img, seen, zoomed=False):
         # the ink darker than the lines, whole.
         pen = float(np.percentile(search.without_lines[search.found], 90))
         mask, ink = pen_on_lines(search.ink, search.lines, search.noise, pen)
+        mask = without_scraps(mask | strokes, search.stroke)
+        strokes = strokes & mask
     atoms, height = writing_pieces(mask | strokes, ink, strokes, search.stroke)
     single = Writing(1, [Candidate(0, 0, None, None)])
     if len(atoms) <= 1 or _compact(atoms, height):
@@ -203,7 +206,7 @@ def _read_number(img, seen, zoomed=False):
         single.candidates[0].box = found.box
         return single
     if cells is None and not zoomed:
-        closer = _zoomed(found, atoms, height, seen)
+        closer = _zoomed(found, atoms, height, seen, ruled)
         if closer is not None:
             return closer
     writing = Writing(len(atoms), candidates(atoms, ink, height, where),
@@ -232,19 +235,21 @@ ONE_DIGIT = 0.5  # how much surer a split must be than reading the writing as on
 ZOOM = 2  # writing cut out of a reduced picture is read again if it gains this much resolution
 
 
-def _zoomed(found, atoms, height, seen):
+def _zoomed(found, atoms, height, seen, ruled):
     """The writing read again from the picture itself, cut out round it (a
     writing's height each side), if its working copy would be at least ZOOM
     times finer: a number written small on a big page (a photo of a
     notebook) loses its digits' small loops in the reduced working copy.
-    Boxes are in the given picture's pixels; None if not worth it."""
+    Boxes are in the given picture's pixels; None if not worth it.
+    ruled: the page is ruled or squared (its cut may show too few of its
+    lines to tell, and their boxes would be taken for a form's)."""
     x0, y0, x1, y1 = np.add(bounds(atoms), (-height, -height, height, height))
     h, w = found.img.shape
     left, top = max(0, int(x0 / found.scale)), max(0, int(y0 / found.scale))
     right, bottom = min(w, int(np.ceil(x1 / found.scale))), min(h, int(np.ceil(y1 / found.scale)))
     if min(1.0, WORK_SIZE / max(right - left, bottom - top)) < ZOOM * found.scale:
         return None
-    writing = _read_number(found.img[top:bottom, left:right], seen, zoomed=True)
+    writing = _read_number(found.img[top:bottom, left:right], seen, zoomed=True, ruled=ruled)
     dx, dy = left + found.offset[0], top + found.offset[1]
     for c in writing.candidates:
         c.box = (c.box[0] + dx, c.box[1] + dy, c.box[2], c.box[3])

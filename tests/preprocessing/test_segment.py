@@ -181,3 +181,31 @@ def test_a_small_number_on_a_big_page_is_read_from_the_picture_itself(model, mni
         for digit in result.digits:  # boxes in the photo's own pixels, on the ink
             bx, by, bw, bh = digit.box
             assert (img[by:by + bh, bx:bx + bw] < 100).mean() > 0.05
+
+
+def test_a_number_on_squared_paper_is_read_with_every_line_erased(model, mnist_test):
+    """A photo of a number on squared paper with thick lines: the line
+    search's Hough pieces find only some of the lines across; the rest are
+    found as the same family's peaks across the page. Left in, their
+    pieces were read as digits (this picture gave 722)."""
+    rng = np.random.default_rng([31, 4])
+    text = "2612166"
+    covers = [numbers.digit_cover(typical(mnist_test, int(c)), 70, rng) for c in text]
+    cover, _ = numbers.line_of_digits(covers, np.full(6, 0.4) * 70, rng)
+    data = numbers.photograph(cover, rng, (cover.shape[0] + 400, cover.shape[1] + 700),
+                              ruling="squared", pens=PENS[1:2], light=0.3)
+    number, result = read(model, data)
+    assert number == text
+    assert max(d.box[3] for d in result.digits) < 2 * min(d.box[3] for d in result.digits)
+
+
+def test_scraps_of_a_squared_pages_lines_make_no_digit(model, mnist_test):
+    """Erasing a squared page's lines a pixel off leaves hairlines in
+    pieces, and the sheet's edge below the writing is dashes: stacked under
+    a digit, they had made one 'digit' as high as the picture, and the
+    number was read as one digit."""
+    x, y = mnist_test
+    _, data, label = numbers.make_numbers(x, y, 7, seed=0, kinds=("ruled",))[6]
+    number, result = read(model, data)
+    assert len(label) == 7 and len(number) >= 5
+    assert max(d.box[3] for d in result.digits) < 150  # the digits are about 85 pixels high
