@@ -158,8 +158,8 @@ def _group(labels, x, y, w, h, height, bar):
         for group in groups:
             gx0, gx1 = x[group].min(), (x + w)[group].max()
             gy0, gy1 = y[group].min(), (y + h)[group].max()
-            if max(gy0 - (y[label] + h[label]), y[label] - gy1) > 0.35 * height:
-                continue  # far above or below the digit: not of it
+            if max(gy0 - (y[label] + h[label]), y[label] - gy1) > height:
+                continue  # a digit's height above or below it: not of it
             gap = max(gx0 - (x[label] + w[label]), x[label] - gx1, 0)
             across = min(gx1, x[label] + w[label]) - max(gx0, x[label])
             gap = gap - max(across, 0)  # overlapping across: closer still
