@@ -9,8 +9,9 @@ training split), and from handwriting-like fonts where the machine has any,
 as people write them: wide gaps, close, touching and overlapping
 neighbours, broken pencil strokes, a single digit in a printed box, a comb
 of boxes (one digit a box, some left empty), ruled and squared pages,
-photos taken at an angle in uneven light with a shadow, and a whole
-number written in one printed box (a "field": an amount, a date). Each picture is
+photos taken at an angle in uneven light with a shadow, a whole
+number written in one printed box (a "field": an amount, a date), and one
+written on a form's printed line ("Amount: ______"). Each picture is
 read as main.py reads a file; we print, for each kind, how many numbers
 were read exactly, how many digits were right, and the time per picture.
 """
@@ -35,7 +36,7 @@ import preprocessing  # noqa: E402
 from bench.pictures import PENS, camera, compose, lighting, paper, place, rule, strokes  # noqa: E402
 
 KINDS = ("spaced", "close", "touching", "overlapping", "broken", "box", "comb", "ruled",
-         "angle", "font", "field")
+         "angle", "font", "field", "line")
 # Handwriting-like fonts, if the machine has any (URW's Z003 is a chancery hand).
 FONTS = sorted(glob.glob("/usr/share/fonts/**/Z003*.[ot]tf", recursive=True)
                + glob.glob("/usr/share/fonts/**/*[Hh]and*.[ot]tf", recursive=True))
@@ -152,12 +153,33 @@ def in_a_field(cover, height, rng):
     ink = np.zeros(form.shape, np.float32)
     top = (h - inside[0]) // 2  # the writing's middle in the box's middle
     ink[line:line + inside[0], line:line + w] = cover[top:top + inside[0]]
-    if rng.random() < 0.5:  # the field's printed label, on its left
+    return labelled(ink, form, height, rng)
+
+
+def labelled(ink, form, height, rng):
+    """Half the time, a printed label on the left of a form's printed
+    lines: the ink, a page's size (h, w) round them, and the printed lines
+    and label."""
+    if rng.random() < 0.5:
         label = printed(("Amount:", "Date:", "Total:", "No.")[rng.integers(4)], int(height * 0.5),
                         form.shape[0])
         form, ink = np.hstack([label, form]), np.hstack([np.zeros_like(label), ink])
     page = (int(form.shape[0] * rng.uniform(1.6, 3)), int(form.shape[1] * rng.uniform(1.1, 1.4)))
     return ink, page, form
+
+
+def on_a_line(cover, boxes, height, rng):
+    """A line of writing standing on a printed line that reaches past it
+    (a form's "Amount: ______"), and, half the time, a printed label
+    before the line: the ink, the page's size (h, w) and the printed line
+    and label."""
+    line = max(2, round(height * rng.uniform(0.02, 0.04)))
+    base = max(y + h for _, y, _, h in boxes) + int(rng.integers(-line, line + 3))
+    left = max(0, min(x for x, _, _, _ in boxes) - int(height * rng.uniform(0.3, 1.0)))
+    right = min(cover.shape[1] - 1, max(x + w for x, _, w, _ in boxes) + int(height * rng.uniform(0.3, 1.0)))
+    form = np.zeros(cover.shape, np.float32)
+    cv2.line(form, (left, base), (right, base), 1.0, line)
+    return labelled(cover, cv2.GaussianBlur(form, (0, 0), 0.6), height, rng)
 
 
 def printed(text, size, height):
@@ -215,6 +237,10 @@ def make_number(kind, x, y, rng, form_angle=0.0):
     if kind == "field":  # a whole number in one printed box (an amount, a date)
         cover, _ = line_of_digits(covers, gaps, rng, rng.uniform(-0.02, 0.02))
         ink, page, form = in_a_field(cover, height, rng)
+        return photograph(ink, rng, page, form=form, light=0.4, angle=form_angle), label
+    if kind == "line":  # a whole number on a form's printed line
+        cover, boxes = line_of_digits(covers, gaps, rng)
+        ink, page, form = on_a_line(cover, boxes, height, rng)
         return photograph(ink, rng, page, form=form, light=0.4, angle=form_angle), label
     slope = rng.uniform(-0.12, 0.12) if kind == "angle" else rng.uniform(-0.03, 0.03)
     wander = rng.uniform(0, 0.15) if kind == "angle" else 0.0

@@ -6,7 +6,9 @@ comb (for postcodes and account numbers) is a base line with short teeth
 between its cells, at regular spacing. The digits written in it are read
 one a cell, in the cells' order, and empty cells are skipped. Left in, the
 box would go into the 28x28 input with the digit (a 7 in a box reads as
-anything but a 7).
+anything but a 7). A form's line to write on ("Amount: ______") is a
+form of one cell, the space over the line: thinner than the pen, and far
+longer than the writing standing on it is high.
 """
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
@@ -140,7 +142,56 @@ def _find_form(mask, segments, stroke, ruled):
         form = _form_on(base, lines, uprights, reach, mask)
         if form is not None:
             return form
-    return None
+    return _line_to_write_on(mask, lines, stroke, ruled)
+
+
+WRITTEN_ON = 1.5  # a printed line is this many times as long as the writing on it, and more
+THINNER = 0.8  # ...and thinner than the pen, this share of its stroke at most
+
+
+def _line_to_write_on(mask, lines, stroke, ruled):
+    """A form's line to write on (\"Amount: ______\"), as a Form of one cell:
+    the space over the line, along it. The longest level line, if it is
+    straight and far longer than the writing standing on it is high (a
+    7's bar, a 2's foot, are not). None if there is none."""
+    if not lines:
+        return None
+    line = lines[0]
+    h, w = mask.shape
+    if line.length < 30 or (ruled and line.x0 <= 0.02 * w and line.x1 >= 0.98 * w):
+        return None
+    thickness = _thickness(mask, line)
+    if thickness > THINNER * stroke:
+        return None  # as thick as the pen: a stroke of the writing, not printed
+    if _straight_length(line, max(3.0, thickness) + 1) < 0.85 * line.length:
+        return None
+    printed = _middle(mask, line, thickness)
+    if _alone(mask, printed) < ALONE:
+        return None  # the writing's own foot: digits stand on it all along
+    lines_mask = cv2.line(np.zeros((h, w), np.uint8), printed.start, printed.end, 1,
+                          int(round(printed.width)) + 4) > 0
+    # The writing: the pieces over the line, along it (not a label before it).
+    n, _, stats, _ = components_with_stats((mask & ~lines_mask).astype(np.uint8))
+    x, y, pw, ph = (stats[1:, i] for i in range(4))
+    middle = x + pw / 2
+    along = (middle >= line.x0) & (middle <= line.x1)
+    over = along & (y + ph <= line.y(middle) + 0.5 * ph)
+    area = stats[1:, 4]
+    if not over.any() or area[over].sum() < 2 * area[along & ~over].sum():
+        return None  # nothing written on it, or what hangs from it (a 7's bar)
+    tall = ph[over] >= 0.5 * ph[over].max()
+    height = float(np.median(ph[over][tall]))
+    if line.length < WRITTEN_ON * height or height < 4 * thickness:
+        return None
+    # Printed first, it reaches past the writing (two 2s' joined feet do not).
+    reach = max(line.x1 - (x + pw)[over].max(), x[over].min() - line.x0)
+    if reach < 0.25 * height:
+        return None
+    bottom = line.y((line.x0 + line.x1) / 2)
+    top = max(0.0, bottom - 3 * height)
+    cell = (int(max(0, line.x0 - 0.25 * height)), int(top),
+            int(line.length + 0.5 * height), int(bottom + 0.5 * height - top))
+    return Form([cell], lines_mask)
 
 
 def _thickness(mask, line):
@@ -293,6 +344,25 @@ def _form_on(base, lines, uprights, reach, ink):
     for line in printed:  # and two pixels each side: the blurred edge
         cv2.line(mask, line.start, line.end, 1, int(round(line.width)) + 4)
     return Form(cells, mask > 0)
+
+
+ALONE = 0.3  # a line to write on has nothing else across it over this share of its length
+
+
+def _alone(mask, printed):
+    """The share of a printed line's length where it is all the ink across
+    it (ink on the line, none just above or below)."""
+    (x0, y0), (x1, y1) = printed.start, printed.end
+    half = printed.width / 2
+    alone = []
+    for t in np.linspace(0, 1, 41)[1:-1]:
+        x, y = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+        column = mask[:, min(max(int(x), 0), mask.shape[1] - 1)]
+        on = column[int(np.clip(y, 0, len(column) - 1))]
+        lo, hi = int(y - half - 3), int(y + half + 4)
+        beside = column[max(lo - 4, 0):max(lo, 0)].any() or column[hi:hi + 4].any()
+        alone.append(on and not beside)
+    return float(np.mean(alone))
 
 
 class _Printed(NamedTuple):

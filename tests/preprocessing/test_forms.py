@@ -199,3 +199,48 @@ def test_empty_printed_boxes_are_no_digits():
         cv2.line(img, (x, 200), (x, 300), 30, 3)
     with pytest.raises(preprocessing.NoDigitFound, match="empty"):
         preprocessing.read_number(img)
+
+
+def on_a_line(mnist_test, text, rng, label=None):
+    """Clear test digits written on a form's printed line that reaches
+    past them (and a printed label before it, if given); photographed."""
+    covers = [numbers.digit_cover(typical(mnist_test, int(c)), 70, rng) for c in text]
+    cover, boxes = numbers.line_of_digits(covers, np.full(len(text), 0.35 * 70), rng)
+    ink, page, form = numbers.on_a_line(cover, boxes, 70, np.random.default_rng(0))  # (draws no label)
+    if label:
+        printed = numbers.printed(label, 40, form.shape[0])
+        form, ink = np.hstack([printed, form]), np.hstack([np.zeros_like(printed), ink])
+        page = (page[0], int(form.shape[1] * 1.2))
+    return numbers.photograph(ink, rng, page, form=form, light=0.3, pens=PENS[:1])
+
+
+def test_a_number_written_on_a_printed_line_is_read_without_it(model, mnist_test):
+    """A form's "Amount: ______": the printed line the digits stand on used
+    to go into every digit's input (such numbers read 1 in 10 right on the
+    bench's `line` pictures); it is taken out, and the label left out."""
+    for seed, text, label in ((0, "4368", None), (1, "60214", "Amount:"), (2, "92250", "Total:")):
+        data = on_a_line(mnist_test, text, np.random.default_rng([43, seed]), label)
+        result = read(model, data)
+        assert result.number == text
+        img = preprocessing.decode_image(data)
+        line = np.flatnonzero((img < 128).mean(axis=1) > 0.3).max()  # the printed line's row
+        assert all(d.box[1] + d.box[3] <= line + 3 for d in result.digits)  # no box takes it in
+
+
+@pytest.mark.parametrize("foot", [False, True])
+def test_a_pens_own_straight_stroke_is_no_line_to_write_on(foot):
+    """A 7's long bar (the stem hangs from it), or two 2s' joined feet
+    (drawn as thick as the pen, ending where the writing ends), are the
+    writing's own strokes: no form."""
+    mask = np.zeros((300, 400), np.uint8)
+    if foot:  # two 2s' necks and their joined foot, a pen 9 pixels wide
+        for left in (60, 190):
+            cv2.ellipse(mask, (left + 60, 110), (55, 50), 0, 180, 360, 1, 9)
+            cv2.line(mask, (left + 115, 110), (left, 230), 1, 9)
+        cv2.line(mask, (60, 230), (320, 230), 1, 9)
+    else:  # a 7 written large with a thin pen: a tick, its bar and its stem
+        cv2.line(mask, (40, 15), (40, 40), 1, 3)
+        cv2.line(mask, (40, 40), (360, 40), 1, 3)
+        cv2.line(mask, (360, 40), (200, 280), 1, 3)
+    stroke = preprocessing.stroke_width(mask > 0)
+    assert preprocessing.find_form(mask > 0, stroke) is None
