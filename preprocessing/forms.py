@@ -32,7 +32,7 @@ class Form:
     (`level` turns a map so; `back` turns a box back)."""
     cells: list
     lines: np.ndarray
-    turn: Optional[np.ndarray] = None  # the form was found turned level by this (2x3 affine), if at all
+    turn: Optional[np.ndarray] = None  # found turned square by this (2x3 affine, 3x3 perspective), if at all
 
     def inside(self):
         """The mask of what lies inside the cells, less the printed lines."""
@@ -60,7 +60,10 @@ class Form:
             return box
         x, y, w, h = box
         corners = np.float32([[x, y], [x + w, y], [x, y + h], [x + w, y + h]])
-        corners = cv2.transform(corners[None], cv2.invertAffineTransform(self.turn))[0]
+        if self.turn.shape == (3, 3):
+            corners = cv2.perspectiveTransform(corners[None], np.linalg.inv(self.turn))[0]
+        else:
+            corners = cv2.transform(corners[None], cv2.invertAffineTransform(self.turn))[0]
         h, w = self.lines.shape
         x0, y0 = np.maximum(np.floor(corners.min(axis=0)).astype(int), 0)
         x1, y1 = np.minimum(np.ceil(corners.max(axis=0)).astype(int), (w, h))
@@ -75,22 +78,89 @@ def find_form(mask, stroke, ruled=False):
     wide), or None. ruled: the paper has ruled lines, which are no form's.
 
     A form photographed turned a little is looked for turned level (its
-    long lines' angle taken away): its Form says how (`turn`)."""
+    long lines' angle taken away), and one photographed from one side is
+    looked for squared up (its base and leaning ends made a rectangle): its
+    Form says how (`turn`). With no box, a line to write on is one."""
     segments = _segments(mask, stroke)
     if segments is None:
         return None
     angle = _angle(segments, max(mask.shape))
+    turned = None  # the mask turned level, the turn, and its level lines
     if abs(angle) > LEVEL:
         turn = cv2.getRotationMatrix2D((mask.shape[1] / 2, mask.shape[0] / 2), angle, 1.0)
-        level = _turned(mask, turn)
-        found = _segments(level, stroke)
-        form = None if found is None else _find_form(level, found, stroke, ruled)
+        form, turned = _find_form_turned(mask, turn, stroke, ruled)
         if form is not None:
-            form.turn = turn
             return form
     # Square-on, or the long lines that looked turned were no form's (an
     # underline, a table's edge).
-    return _find_form(mask, segments, stroke, ruled)
+    form, lines = _find_form(mask, segments, stroke, ruled)
+    if form is not None:
+        return form
+    for turn in _squared(mask, segments, lines, stroke):  # photographed from one side
+        form, _ = _find_form_turned(mask, turn, stroke, ruled, FORESHORTENED)
+        if form is not None:
+            return form
+    # No box: a line to write on, perhaps, looked for as it lies level first.
+    if turned is not None:
+        level, turn, level_lines = turned
+        form = _line_to_write_on(level, level_lines, stroke, ruled)
+        if form is not None:
+            form.turn = turn
+            return form
+    return _line_to_write_on(mask, lines, stroke, ruled)
+
+
+FROM_A_SIDE = np.tan(np.radians(35))  # a form's ends may lean this far in a photo taken from one side
+
+
+def _squared(mask, segments, lines, stroke):
+    """Perspectives that would square up a form photographed from one side:
+    for each of the longest level lines with an upright at each end (the
+    ends may lean up to 35 degrees, converging or leaning together), the
+    one that makes the four corners a rectangle, its base and height kept."""
+    dx, dy = segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1]
+    uprights = segments[np.abs(dx) <= FROM_A_SIDE * np.abs(dy)]
+    for base in lines[:3]:
+        length, thickness = base.length, _thickness(mask, base)
+        reach = max(3.0, 1.5 * thickness)
+        if (length < 30 or thickness > THINNER * stroke
+                or _straight_length(base, reach) < 0.85 * length):
+            continue  # (a big 0's bottom is as thick as the pen)
+        ends = []
+        for end in (base.x0, base.x1):
+            best = None
+            for segment in uprights:
+                ux0, uy0, ux1, uy1 = segment if segment[1] >= segment[3] else segment[[2, 3, 0, 1]]
+                lean = (ux1 - ux0) / min(uy1 - uy0, -1.0)
+                foot = ux0 + lean * (uy0 - base.y(ux0))
+                if (abs(foot - end) <= 0.05 * length + reach and abs(uy0 - base.y(foot)) <= 2 * reach
+                        and (best is None or uy1 < best[3])):
+                    best = (foot, base.y(foot), ux1, uy1)
+            if best is None:
+                break
+            ends.append(best)
+        if len(ends) < 2:
+            continue
+        (lx, ly, ltx, lty), (rx, ry, rtx, rty) = ends
+        height = (ly - lty + ry - rty) / 2
+        if min(ly - lty, ry - rty) < 0.06 * length or abs(ltx - lx) + abs(rtx - rx) < 0.05 * height:
+            continue  # no frame, or square already
+        corners = np.float32([[lx, ly], [rx, ry], [rtx, rty], [ltx, lty]])
+        square = np.float32([[lx, ly], [lx + np.hypot(rx - lx, ry - ly), ly],
+                             [lx + np.hypot(rx - lx, ry - ly), ly - height], [lx, ly - height]])
+        yield cv2.getPerspectiveTransform(corners, square)
+
+
+def _find_form_turned(mask, turn, stroke, ruled, shrinking=(1.0,)):
+    """The form in the mask turned by `turn` (2x3 affine or 3x3
+    perspective), if any, its Form knowing the turn; and the turned mask,
+    the turn and the level lines it was looked for on."""
+    level = _turned(mask, turn)
+    found = _segments(level, stroke)
+    form, lines = (None, []) if found is None else _find_form(level, found, stroke, ruled, shrinking)
+    if form is not None:
+        form.turn = turn
+    return form, (level, turn, lines)
 
 
 def _segments(mask, stroke):
@@ -119,15 +189,19 @@ def _angle(segments, size):
 
 
 def _turned(img, turn):
-    """A mask (nearest pixel) or a map of ink (smoothly) turned by `turn`."""
+    """A mask or a map of ink turned by `turn` (2x3 affine, or a 3x3
+    perspective), smoothly: a mask is then thresholded, so that a thin
+    slanting line stays whole."""
     h, w = img.shape
-    if img.dtype == bool:  # (smoothly, then thresholded: a thin slanting line stays whole)
-        return cv2.warpAffine(img.astype(np.float32), turn, (w, h), flags=cv2.INTER_LINEAR) >= 0.4
-    return cv2.warpAffine(img, turn, (w, h), flags=cv2.INTER_LINEAR)
+    warp = cv2.warpPerspective if turn.shape == (3, 3) else cv2.warpAffine
+    if img.dtype == bool:
+        return warp(img.astype(np.float32), turn, (w, h), flags=cv2.INTER_LINEAR) >= 0.4
+    return warp(img, turn, (w, h), flags=cv2.INTER_LINEAR)
 
 
-def _find_form(mask, segments, stroke, ruled):
-    """find_form on a mask whose form, if any, lies level."""
+def _find_form(mask, segments, stroke, ruled, shrinking=(1.0,)):
+    """find_form on a mask whose form, if any, lies level, and the level
+    lines it was looked for on."""
     h, w = mask.shape
     dx, dy = segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1]
     levels = [_Line(s) for s in segments[np.abs(dy) <= SQUARE * np.abs(dx)]]
@@ -139,10 +213,10 @@ def _find_form(mask, segments, stroke, ruled):
         # How far apart two pieces of one printed line may lie: its own
         # thickness, and a little more.
         reach = max(3.0, 1.5 * _thickness(mask, base))
-        form = _form_on(base, lines, uprights, reach, mask)
+        form = _form_on(base, lines, uprights, reach, mask, shrinking)
         if form is not None:
-            return form
-    return _line_to_write_on(mask, lines, stroke, ruled)
+            return form, lines
+    return None, lines
 
 
 WRITTEN_ON = 1.5  # a printed line is this many times as long as the writing on it, and more
@@ -252,7 +326,7 @@ def _joined(levels, reach):
     return sorted(lines, key=lambda line: -line.length)
 
 
-def _form_on(base, lines, uprights, reach, ink):
+def _form_on(base, lines, uprights, reach, ink, shrinking=(1.0,)):
     """The box or comb whose base line is `base`, if uprights stand on it at
     both ends (and, for a comb, between them, at regular spacing)."""
     length = base.length
@@ -306,7 +380,7 @@ def _form_on(base, lines, uprights, reach, ink):
     # Boxes are wide enough for a digit: a digit's stroke that Hough ran on
     # to both lines splits no box.
     most = int((last.x - first.x) / (0.6 * height)) if top else 12
-    xs = _regular(first.x, last.x, [u.x for u in inner], reach, max(most, 1))
+    xs = _regular(first.x, last.x, [u.x for u in inner], reach, max(most, 1), shrinking)
     if xs is None or (not top and len(xs) == 2):
         return None  # a line with a stroke at each end, or uprights at random
     # The cells' sides (a digit's stroke standing on the base is none).
@@ -463,15 +537,23 @@ def _teeth(ink, base, thickness, height, first, last):
     return teeth
 
 
-def _regular(first, last, inner, reach, most=12):
+FORESHORTENED = (1.0, 0.95, 1.05, 0.9, 1.1, 0.85, 1.18, 0.8, 1.25)  # even steps first
+
+
+def _regular(first, last, inner, reach, most=12, shrinking=(1.0,)):
     """The cells' sides from `first` to `last`, at most `most` cells: the
     regular spacing that most of the inner uprights found stand on (a tooth
     may be missed, and a digit's stroke may stand on the line too); None if
-    they fit none."""
+    they fit none. shrinking: how the cells may shrink along the form
+    (FORESHORTENED, in a form squared up from a photo taken from one side)."""
     inner = np.asarray(inner, np.float64)
     best, score = None, -np.inf
-    for cells in range(1, most + 1):
-        sides = np.linspace(first, last, cells + 1)
+    for cells, q in ((cells, q) for cells in range(1, most + 1) for q in shrinking):
+        # Seen from one side, the cells shrink along the form: their sides
+        # are a projective map of even steps (q: the first cell's width
+        # over the mean, the last's the mean over q).
+        t = np.linspace(0, 1, cells + 1)
+        sides = first + (last - first) * t / (t + q * (1 - t))
         if cells > 1 and (last - first) / cells < 4 * reach:
             break
         near = (np.abs(inner[:, None] - sides[None, 1:-1]) <= max(reach, 0.08 * (last - first) / cells)
