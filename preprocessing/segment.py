@@ -3,7 +3,8 @@
 From the ink the earlier stages found, the pieces of writing along the
 digit's line are gathered (however wide the gaps between digits), and the
 pieces of one digit are grouped (a 5's detached hat, a 4's open top, a
-broken pencil stroke); specks and a full stop make no digit. A group far
+broken pencil stroke, a thin pen's many small pieces); specks and a full
+stop make no digit. A group far
 wider than a digit is tall holds digits that touch or overlap: it is cut
 where its ink is thinnest, into "atoms". Each run of one to four atoms
 along the writing's baseline (which may be tilted, or wander) is a
@@ -148,6 +149,15 @@ def _group(labels, x, y, w, h, height, bar):
             groups[-1].append(label)
         else:
             groups.append([label])
+    # Small pieces close together that reach a digit's height, beside the
+    # digits, are one: a digit written with a thin pen that skipped often.
+    for cluster in _clusters(small, x, y, w, h, CLOSE * height):
+        x0, x1 = x[cluster].min(), (x + w)[cluster].max()
+        tall = (y + h)[cluster].max() - y[cluster].min() >= TALL * height
+        beside = all(min(x1, (x + w)[g].max()) - max(x0, x[g].min()) < 0.5 * (x1 - x0) for g in groups)
+        if len(cluster) >= 3 and tall and x1 - x0 <= WIDEST * height and beside:
+            groups.append(cluster)
+            small = [label for label in small if label not in cluster]
     left = []
     line_top = np.median(y[big]) if big else 0.0
     line_bottom = np.median((y + h)[big]) if big else 0.0
@@ -180,6 +190,28 @@ def _group(labels, x, y, w, h, height, bar):
 
 
 TALL = 0.6  # a piece this high, relative to the writing, may be a digit on its own
+CLOSE = 0.12  # pieces this near (of the writing's height) may be one digit's
+
+
+def _clusters(labels, x, y, w, h, reach):
+    """The pieces in groups of those whose boxes come within `reach` of
+    each other, each in the order given."""
+    parent = {label: label for label in labels}
+
+    def root(label):
+        while parent[label] != label:
+            label = parent[label]
+        return label
+
+    for n, a in enumerate(labels):
+        for b in labels[n + 1:]:
+            gap = max(x[b] - (x[a] + w[a]), x[a] - (x[b] + w[b]), y[b] - (y[a] + h[a]), y[a] - (y[b] + h[b]))
+            if gap <= reach:
+                parent[root(a)] = root(b)
+    clusters = {}
+    for label in labels:
+        clusters.setdefault(root(label), []).append(label)
+    return list(clusters.values())
 
 
 def _dash(label, groups, x, y, w, h, top, bottom):
