@@ -33,6 +33,7 @@ class Form:
     cells: list
     lines: np.ndarray
     turn: Optional[np.ndarray] = None  # found turned square by this (2x3 affine, 3x3 perspective), if at all
+    line: bool = False  # a line to write on: its one cell holds writing, not one digit
 
     def inside(self):
         """The mask of what lies inside the cells, less the printed lines."""
@@ -219,7 +220,7 @@ def _find_form(mask, segments, stroke, ruled, shrinking=(1.0,)):
     return None, lines
 
 
-WRITTEN_ON = 1.5  # a printed line is this many times as long as the writing on it, and more
+WRITTEN_ON = 1.2  # a printed line is this many times as long as the writing on it, and more
 THINNER = 0.8  # ...and thinner than the pen, this share of its stroke at most
 
 
@@ -265,7 +266,7 @@ def _line_to_write_on(mask, lines, stroke, ruled):
     top = max(0.0, bottom - 3 * height)
     cell = (int(max(0, line.x0 - 0.25 * height)), int(top),
             int(line.length + 0.5 * height), int(bottom + 0.5 * height - top))
-    return Form([cell], lines_mask)
+    return Form([cell], lines_mask, line=True)
 
 
 def _thickness(mask, line):

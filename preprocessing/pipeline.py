@@ -180,11 +180,11 @@ def _read_number(img, seen, zoomed=False, ruled=False):
         raise NoDigitFound("no digit found: the printed boxes are empty")
     ink, strokes, where = search.without_lines, search.found, to_picture
     if cells is not None:
-        if not any(c.box[2] > WIDEST * c.box[3] for c in cells.candidates):
+        if not form.line and not any(c.box[2] > WIDEST * c.box[3] for c in cells.candidates):
             return cells
-        # A whole number written in one box (an amount, a date): its
-        # writing, read as any other, without the box's lines or what is
-        # printed beside the box (its label).
+        # A whole number written in one box (an amount, a date), or on a
+        # form's line: its writing, read as any other, without the box's
+        # lines or what is printed beside the box (its label).
         inside = form.inside()
         mask, ink, strokes = on_form[0] & inside, on_form[1], on_form[2] & inside
         strokes = strokes if strokes.any() else mask  # the search chose the label
@@ -198,7 +198,9 @@ def _read_number(img, seen, zoomed=False, ruled=False):
         strokes = strokes & mask
     atoms, height = writing_pieces(mask | strokes, ink, strokes, search.stroke)
     single = Writing(1, [Candidate(0, 0, None, None)])
-    if len(atoms) <= 1 or _compact(atoms, height):
+    # (Writing in a form's cell is read by the network however narrow: two
+    # 1s on a form's line are no broken 0 more than they are 11.)
+    if len(atoms) <= 1 or (cells is None and _compact(atoms, height)):
         if cells is not None:
             return cells  # one wide digit in its box after all
         # One digit: read exactly as mnist() reads it.
@@ -214,7 +216,7 @@ def _read_number(img, seen, zoomed=False, ruled=False):
     if not writing.candidates:
         raise NoDigitFound("no digit found: only specks, no strokes")
     left_end, top_end, right_end, bottom_end = bounds(atoms)
-    if right_end - left_end <= WIDEST * height:
+    if cells is None and right_end - left_end <= WIDEST * height:
         try:
             # The writing may be one digit in pieces (a broken 0): one
             # candidate is the whole of it, as mnist() reads it, if what

@@ -275,3 +275,12 @@ def test_a_form_squared_up_maps_its_cells_back_through_the_perspective():
     assert form is not None and form.turn.shape == (3, 3)
     x, y, w, h = form.back(form.cells[-1])
     assert 60 <= x and x + w <= 445 and 105 <= y and y + h <= 255
+
+
+def test_two_narrow_digits_on_a_line_are_read_as_two(model, mnist_test):
+    """"11" on a form's line (a short line: not much longer than the two
+    digits are high) is as narrow as one digit; in a form's cell the
+    network decides, and two 1s it is sure of beat one 4 (it was read 4)."""
+    for seed in range(2):
+        data = on_a_line(mnist_test, "11", np.random.default_rng([44, seed]))
+        assert read(model, data).number == "11"
