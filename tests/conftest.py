@@ -12,6 +12,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # import build_model, main and preprocessing as the scripts do
 
 
+def ctrl_c_as_on_a_terminal():
+    """preexec_fn for a child the test sends Ctrl-C (SIGINT): its default
+    action, as in a terminal. A test run started in the background by a
+    script (`.ci/run &`) ignores SIGINT, every child inherits that, and
+    Python then never raises KeyboardInterrupt."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run(script, *args, cwd=ROOT, env=None, timeout=600):
     """Run one of the project's scripts as a user would; return the finished process."""
     return subprocess.run([sys.executable, os.path.join(ROOT, script), *map(str, args)],

@@ -16,7 +16,7 @@ import numpy as np
 
 import forward
 import main
-from conftest import ROOT, run
+from conftest import ROOT, ctrl_c_as_on_a_terminal, run
 from tf_quiet import import_keras
 
 SAMPLES = os.path.join(ROOT, "samples")
@@ -90,7 +90,7 @@ def test_ctrl_c_keeps_what_was_printed(model_path, tmp_path):
     process = subprocess.Popen([sys.executable, os.path.join(ROOT, "main.py"), folder,
                                 "--no-plot", "--jobs", "2", "--model", model_path],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=ctrl_c_as_on_a_terminal)
     try:
         first = [process.stdout.readline() for _ in range(3)]
         os.killpg(process.pid, signal.SIGINT)

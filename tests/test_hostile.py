@@ -13,7 +13,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, ctrl_c_as_on_a_terminal, run
 
 import safe_write
 
@@ -447,13 +447,18 @@ def interrupt_build(folder, epochs, when):
          os.path.join(ROOT, "mnist.npz"), "--limit", "1000", "--epochs", str(epochs),
          "--output", "handwriting.keras"],
         cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    deadline = time.monotonic() + 60
-    while process.poll() is None and not when(process) and time.monotonic() < deadline:
-        time.sleep(0.001)
-    running = process.poll() is None
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)
+        env=dict(os.environ, PYTHONUNBUFFERED="1"), preexec_fn=ctrl_c_as_on_a_terminal)
+    try:
+        deadline = time.monotonic() + 60
+        while process.poll() is None and not when(process) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        running = process.poll() is None
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:  # (a training of 100,000 epochs must not outlive the test)
+            process.kill()
+            process.communicate()
     return process.returncode, running, err
 
 
