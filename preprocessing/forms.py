@@ -133,7 +133,7 @@ def _squared(mask, segments, lines, stroke):
             for segment in uprights:
                 ux0, uy0, ux1, uy1 = segment if segment[1] >= segment[3] else segment[[2, 3, 0, 1]]
                 lean = (ux1 - ux0) / min(uy1 - uy0, -1.0)
-                foot = ux0 + lean * (uy0 - base.y(ux0))
+                foot = ux0 + lean * (base.y(ux0) - uy0)
                 if (abs(foot - end) <= 0.05 * length + reach and abs(uy0 - base.y(foot)) <= 2 * reach
                         and (best is None or uy1 < best[3])):
                     best = (foot, base.y(foot), ux1, uy1)
@@ -146,6 +146,8 @@ def _squared(mask, segments, lines, stroke):
         height = (ly - lty + ry - rty) / 2
         if min(ly - lty, ry - rty) < 0.06 * length or abs(ltx - lx) + abs(rtx - rx) < 0.05 * height:
             continue  # no frame, or square already
+        if rx - lx < 0.5 * length or rtx - ltx < 0.5 * length:
+            continue  # one upright at both ends, or tops crossed: no frame
         corners = np.float32([[lx, ly], [rx, ry], [rtx, rty], [ltx, lty]])
         square = np.float32([[lx, ly], [lx + np.hypot(rx - lx, ry - ly), ly],
                              [lx + np.hypot(rx - lx, ry - ly), ly - height], [lx, ly - height]])
@@ -551,8 +553,8 @@ def _regular(first, last, inner, reach, most=12, shrinking=(1.0,)):
     best, score = None, -np.inf
     for cells, q in ((cells, q) for cells in range(1, most + 1) for q in shrinking):
         # Seen from one side, the cells shrink along the form: their sides
-        # are a projective map of even steps (q: the first cell's width
-        # over the mean, the last's the mean over q).
+        # are a projective map of even steps (the first cell about the
+        # mean width over q, the last about q times it).
         t = np.linspace(0, 1, cells + 1)
         sides = first + (last - first) * t / (t + q * (1 - t))
         if cells > 1 and (last - first) / cells < 4 * reach:

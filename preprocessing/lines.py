@@ -149,7 +149,11 @@ def _the_rest(drawn, family, ink, shape):
     ink: the ink's pixels (ys, xs)."""
     if len(family) < 2:
         return
-    vx, vy, _, _, thickness = np.median(np.array(family, np.float32), axis=0)
+    family = np.array(family, np.float32)
+    along = family[:, :2]  # each line's direction, all pointing the same way (fitLine's may not)
+    along[np.where(np.abs(along[:, 0]) >= np.abs(along[:, 1]), along[:, 0], along[:, 1]) < 0] *= -1
+    vx, vy = along[0]  # the first line found: the longest piece's
+    thickness = np.median(family[:, 4])
     norm = np.hypot(vx, vy)
     vx, vy = vx / norm, vy / norm
     ys, xs = ink

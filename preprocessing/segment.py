@@ -151,7 +151,7 @@ def _group(labels, x, y, w, h, height, bar):
             groups.append([label])
     # Small pieces close together that reach a digit's height, beside the
     # digits, are one: a digit written with a thin pen that skipped often.
-    for cluster in _clusters(small, x, y, w, h, CLOSE * height):
+    for cluster in _clusters(small, x, y, w, h, CLOSE * height) if len(small) <= 200 else []:
         x0, x1 = x[cluster].min(), (x + w)[cluster].max()
         tall = (y + h)[cluster].max() - y[cluster].min() >= TALL * height
         beside = all(min(x1, (x + w)[g].max()) - max(x0, x[g].min()) < 0.5 * (x1 - x0) for g in groups)

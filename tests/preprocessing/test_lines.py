@@ -147,3 +147,18 @@ def test_the_coarse_first_search_finds_lines_wherever_the_full_one_does(mnist_te
             screened = preprocessing.find_lines(ink, noise, thin)
             full = preprocessing.find_lines(ink, noise, thin, expected=True)
             assert (screened is None and full is None) or np.array_equal(screened, full), kind
+
+
+def test_a_familys_lines_fitted_pointing_opposite_ways_are_still_one_family():
+    """cv2.fitLine points an upright line up or down at random: the missing
+    lines of a squared page are drawn upright whichever way the found ones
+    point (their median direction was nearly nothing, and NaN)."""
+    from preprocessing.lines import _the_rest
+    upright = (np.arange(300)[None, :] % 40 < 2) & np.ones((200, 1), bool)  # every 40 pixels
+    ys, xs = (a.astype(np.float32) for a in np.nonzero(upright))
+    drawn = np.zeros((200, 300), np.uint8)
+    _the_rest(drawn, [(0.0, 1.0, 0.5, 100.0, 3), (0.0, -1.0, 40.5, 100.0, 3)], (ys, xs), (200, 300))
+    columns = np.flatnonzero(drawn.any(axis=0))
+    assert drawn.any(axis=1).all()  # upright: every row
+    assert set(columns // 40) >= set(range(2, 8))  # the lines not found, each drawn
+    assert all(c % 40 <= 3 or c % 40 >= 38 for c in columns)  # on the page's lines
