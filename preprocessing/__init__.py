@@ -13,7 +13,8 @@ it does and why):
     strokes    the digit's strokes, not specks, margins or thumbs
     crop       the digit cut out at full resolution and cleaned
     form       MNIST's form: stroke width, slant, 20x20 box, centre of mass
-    forms      a printed box or a comb of boxes found and taken out
+    printed    a form's printed lines: joined, measured, turned level
+    forms      a printed box, a comb of boxes or a line to write on, taken out
     segment    a number's ink split into digits, in reading order
     pipeline   mnist(), read_number(): the stages one after another
 

@@ -11,16 +11,17 @@ form of one cell, the space over the line: thinner than the pen, and far
 longer than the writing standing on it is high.
 """
 from dataclasses import dataclass
-from typing import NamedTuple, Optional
+from typing import Optional
 
 import cv2
 import numpy as np
 
 from ._shared import NoDigitFound, components_with_stats
+from .printed import (SQUARE, Line, alone, centre_across, joined, level_angle, line_pieces, middle_of,
+                      straight_length, thickness_of, turned)
 from .segment import Atom, Candidate, Writing, digit_input
 
-SQUARE = np.tan(np.radians(12))  # a form's lines are within 12 degrees of level or upright...
-SQUARE_TO_BASE = np.tan(np.radians(4))  # ...and its uprights within 4 degrees of square to its base
+SQUARE_TO_BASE = np.tan(np.radians(4))  # a form's uprights are within 4 degrees of square to its base
 SQUARE_AT_ENDS = np.tan(np.radians(12))  # (its two ends, within 12)
 
 
@@ -52,7 +53,7 @@ class Form:
         found: its cells and lines are where they are in it."""
         if self.turn is None:
             return img
-        return _turned(img, self.turn)
+        return turned(img, self.turn)
 
     def back(self, box):
         """A box (x, y, w, h) in the levelled form, in the picture as given:
@@ -82,14 +83,14 @@ def find_form(mask, stroke, ruled=False):
     long lines' angle taken away), and one photographed from one side is
     looked for squared up (its base and leaning ends made a rectangle): its
     Form says how (`turn`). With no box, a line to write on is one."""
-    segments = _segments(mask, stroke)
+    segments = line_pieces(mask, stroke)
     if segments is None:
         return None
-    angle = _angle(segments, max(mask.shape))
-    turned = None  # the mask turned level, the turn, and its level lines
+    angle = level_angle(segments, max(mask.shape))
+    levelled = None  # the mask turned level, the turn, and its level lines
     if abs(angle) > LEVEL:
         turn = cv2.getRotationMatrix2D((mask.shape[1] / 2, mask.shape[0] / 2), angle, 1.0)
-        form, turned = _find_form_turned(mask, turn, stroke, ruled)
+        form, levelled = _find_form_turned(mask, turn, stroke, ruled)
         if form is not None:
             return form
     # Square-on, or the long lines that looked turned were no form's (an
@@ -102,8 +103,8 @@ def find_form(mask, stroke, ruled=False):
         if form is not None:
             return form
     # No box: a line to write on, perhaps, looked for as it lies level first.
-    if turned is not None:
-        level, turn, level_lines = turned
+    if levelled is not None:
+        level, turn, level_lines = levelled
         form = _line_to_write_on(level, level_lines, stroke, ruled)
         if form is not None:
             form.turn = turn
@@ -122,10 +123,10 @@ def _squared(mask, segments, lines, stroke):
     dx, dy = segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1]
     uprights = segments[np.abs(dx) <= FROM_A_SIDE * np.abs(dy)]
     for base in lines[:3]:
-        length, thickness = base.length, _thickness(mask, base)
+        length, thickness = base.length, thickness_of(mask, base)
         reach = max(3.0, 1.5 * thickness)
         if (length < 30 or thickness > THINNER * stroke
-                or _straight_length(base, reach) < 0.85 * length):
+                or straight_length(base, reach) < 0.85 * length):
             continue  # (a big 0's bottom is as thick as the pen)
         ends = []
         for end in (base.x0, base.x1):
@@ -158,48 +159,12 @@ def _find_form_turned(mask, turn, stroke, ruled, shrinking=(1.0,)):
     """The form in the mask turned by `turn` (2x3 affine or 3x3
     perspective), if any, its Form knowing the turn; and the turned mask,
     the turn and the level lines it was looked for on."""
-    level = _turned(mask, turn)
-    found = _segments(level, stroke)
+    level = turned(mask, turn)
+    found = line_pieces(level, stroke)
     form, lines = (None, []) if found is None else _find_form(level, found, stroke, ruled, shrinking)
     if form is not None:
         form.turn = turn
     return form, (level, turn, lines)
-
-
-def _segments(mask, stroke):
-    """Hough's straight pieces in an ink mask, as rows of x0, y0, x1, y1
-    (short pieces too: a comb's teeth may be a third of a cell high)."""
-    h, w = mask.shape
-    found = cv2.HoughLinesP(mask.astype(np.uint8) * 255, 1, np.pi / 180, threshold=10,
-                            minLineLength=max(8, max(h, w) // 80),
-                            maxLineGap=max(2, round(stroke / 2)))
-    return None if found is None else found.reshape(-1, 4).astype(np.float32)
-
-
-def _angle(segments, size):
-    """The angle in degrees of the long, nearly level pieces (a quarter of
-    the picture long and more), each counted by its length: how far a form
-    is turned. 0 if there are none."""
-    dx, dy = segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1]
-    length = np.hypot(dx, dy)
-    long = (np.abs(dy) <= SQUARE * np.abs(dx)) & (length >= size / 4)
-    if not long.any():
-        return 0.0
-    angles = np.degrees(np.arctan(dy[long] / dx[long]))
-    order = np.argsort(angles)
-    weight = np.cumsum(length[long][order])
-    return float(angles[order][np.searchsorted(weight, weight[-1] / 2)])
-
-
-def _turned(img, turn):
-    """A mask or a map of ink turned by `turn` (2x3 affine, or a 3x3
-    perspective), smoothly: a mask is then thresholded, so that a thin
-    slanting line stays whole."""
-    h, w = img.shape
-    warp = cv2.warpPerspective if turn.shape == (3, 3) else cv2.warpAffine
-    if img.dtype == bool:
-        return warp(img.astype(np.float32), turn, (w, h), flags=cv2.INTER_LINEAR) >= 0.4
-    return warp(img, turn, (w, h), flags=cv2.INTER_LINEAR)
 
 
 def _find_form(mask, segments, stroke, ruled, shrinking=(1.0,)):
@@ -207,15 +172,15 @@ def _find_form(mask, segments, stroke, ruled, shrinking=(1.0,)):
     lines it was looked for on."""
     h, w = mask.shape
     dx, dy = segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1]
-    levels = [_Line(s) for s in segments[np.abs(dy) <= SQUARE * np.abs(dx)]]
+    levels = [Line(s) for s in segments[np.abs(dy) <= SQUARE * np.abs(dx)]]
     uprights = segments[np.abs(dx) <= SQUARE * np.abs(dy)]
-    lines = _joined(levels, max(3.0, 1.5 * stroke))
+    lines = joined(levels, max(3.0, 1.5 * stroke))
     for base in lines:
         if ruled and base.x0 <= 0.02 * w and base.x1 >= 0.98 * w:
             continue  # a ruled line runs off the page; a box's line ends at its sides
         # How far apart two pieces of one printed line may lie: its own
         # thickness, and a little more.
-        reach = max(3.0, 1.5 * _thickness(mask, base))
+        reach = max(3.0, 1.5 * thickness_of(mask, base))
         form = _form_on(base, lines, uprights, reach, mask, shrinking)
         if form is not None:
             return form, lines
@@ -224,6 +189,7 @@ def _find_form(mask, segments, stroke, ruled, shrinking=(1.0,)):
 
 WRITTEN_ON = 1.2  # a printed line is this many times as long as the writing on it, and more
 THINNER = 0.8  # ...and thinner than the pen, this share of its stroke at most
+ALONE = 0.3  # ...and has nothing else across it over this share of its length
 
 
 def _line_to_write_on(mask, lines, stroke, ruled):
@@ -237,13 +203,13 @@ def _line_to_write_on(mask, lines, stroke, ruled):
     h, w = mask.shape
     if line.length < 30 or (ruled and line.x0 <= 0.02 * w and line.x1 >= 0.98 * w):
         return None
-    thickness = _thickness(mask, line)
+    thickness = thickness_of(mask, line)
     if thickness > THINNER * stroke:
         return None  # as thick as the pen: a stroke of the writing, not printed
-    if _straight_length(line, max(3.0, thickness) + 1) < 0.85 * line.length:
+    if straight_length(line, max(3.0, thickness) + 1) < 0.85 * line.length:
         return None
-    printed = _middle(mask, line, thickness)
-    if _alone(mask, printed) < ALONE:
+    printed = middle_of(mask, line, thickness)
+    if alone(mask, printed) < ALONE:
         return None  # the writing's own foot: digits stand on it all along
     lines_mask = cv2.line(np.zeros((h, w), np.uint8), printed.start, printed.end, 1,
                           int(round(printed.width)) + 4) > 0
@@ -269,64 +235,6 @@ def _line_to_write_on(mask, lines, stroke, ruled):
     cell = (int(max(0, line.x0 - 0.25 * height)), int(top),
             int(line.length + 0.5 * height), int(bottom + 0.5 * height - top))
     return Form([cell], lines_mask, line=True)
-
-
-def _thickness(mask, line):
-    """A level line's thickness in pixels: the run of ink across it, where
-    no digit's stroke crosses it (a low quartile: crossings only lengthen runs)."""
-    h = mask.shape[0]
-    runs = []
-    for x in np.linspace(line.x0, line.x1, 33)[1:-1].astype(int):
-        y = int(round(line.y(x)))
-        if not 0 <= y < h or not mask[y, x]:
-            continue
-        column = mask[:, x]
-        top, bottom = y, y
-        while top > 0 and column[top - 1]:
-            top -= 1
-        while bottom < h - 1 and column[bottom + 1]:
-            bottom += 1
-        runs.append(bottom - top + 1)
-    return float(np.percentile(runs, 25)) if runs else 3.0
-
-
-class _Line:
-    """A level line: its pieces (Hough's segments), its ends and its slope."""
-
-    def __init__(self, segment):
-        x0, y0, x1, y1 = segment if segment[0] <= segment[2] else segment[[2, 3, 0, 1]]
-        self.pieces = [segment]
-        self.x0, self.x1 = x0, x1
-        self.slope = (y1 - y0) / max(x1 - x0, 1.0)
-        self.y_at0 = y0 - self.slope * x0
-
-    def y(self, x):
-        return self.y_at0 + self.slope * x
-
-    @property
-    def length(self):
-        return self.x1 - self.x0
-
-    def join(self, other, reach):
-        """Take in `other` if it lies on this line (within `reach`) and
-        meets it or nearly; say whether it did."""
-        middle = (other.x0 + other.x1) / 2
-        if abs(other.y(middle) - self.y(middle)) > reach:
-            return False
-        if other.x0 > self.x1 + 4 * reach or other.x1 < self.x0 - 4 * reach:
-            return False
-        self.pieces += other.pieces
-        self.x0, self.x1 = min(self.x0, other.x0), max(self.x1, other.x1)
-        return True
-
-
-def _joined(levels, reach):
-    """Level segments joined into lines, longest first."""
-    lines = []
-    for line in sorted(levels, key=lambda line: -line.length):
-        if not any(kept.join(line, reach) for kept in lines):
-            lines.append(line)
-    return sorted(lines, key=lambda line: -line.length)
 
 
 def _form_on(base, lines, uprights, reach, ink, shrinking=(1.0,)):
@@ -394,7 +302,7 @@ def _form_on(base, lines, uprights, reach, ink, shrinking=(1.0,)):
     span = xs[-1] - xs[0]
     thickness = reach / 1.5
     for line in [base] + top[:1]:
-        if _straight_length(line, max(3.0, thickness) + 1) < 0.85 * span:
+        if straight_length(line, max(3.0, thickness) + 1) < 0.85 * span:
             return None
     least = max(12, 7 * thickness, 0.04 * max(ink.shape))
     if min(np.diff(xs)) < least or height < least:
@@ -415,105 +323,12 @@ def _form_on(base, lines, uprights, reach, ink, shrinking=(1.0,)):
     for u in uprights:
         if top:  # a box's side reaches its top line (Hough may have found less of it)
             u.top = min(u.top, top[0].y(u.x))
-    printed = ([_middle(ink, line, thickness) for line in [base] + top[:1]]
-               + [_centre_across(ink, u, base.y(u.x), thickness) for u in uprights])
+    printed = ([middle_of(ink, line, thickness) for line in [base] + top[:1]]
+               + [centre_across(ink, u, base.y(u.x), thickness) for u in uprights])
     mask = np.zeros(ink.shape, np.uint8)
     for line in printed:  # and two pixels each side: the blurred edge
         cv2.line(mask, line.start, line.end, 1, int(round(line.width)) + 4)
     return Form(cells, mask > 0)
-
-
-ALONE = 0.3  # a line to write on has nothing else across it over this share of its length
-
-
-def _alone(mask, printed):
-    """The share of a printed line's length where it is all the ink across
-    it (ink on the line, none just above or below)."""
-    (x0, y0), (x1, y1) = printed.start, printed.end
-    half = printed.width / 2
-    alone = []
-    for t in np.linspace(0, 1, 41)[1:-1]:
-        x, y = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
-        column = mask[:, min(max(int(x), 0), mask.shape[1] - 1)]
-        on = column[int(np.clip(y, 0, len(column) - 1))]
-        lo, hi = int(y - half - 3), int(y + half + 4)
-        beside = column[max(lo - 4, 0):max(lo, 0)].any() or column[hi:hi + 4].any()
-        alone.append(on and not beside)
-    return float(np.mean(alone))
-
-
-class _Printed(NamedTuple):
-    """A printed line as drawn: its middle's two ends (x, y), and its width."""
-    start: tuple
-    end: tuple
-    width: float
-
-
-def _ends(x0, y0, x1, y1, width):
-    return _Printed((int(round(x0)), int(round(y0))), (int(round(x1)), int(round(y1))), width)
-
-
-def _middle(ink, line, thickness):
-    """A level line as printed: its middle (the centres of the ink runs
-    across it, fitted by a straight line) and its width."""
-    xs, ys, widths = [], [], []
-    for x in np.linspace(line.x0, line.x1, 33)[1:-1]:
-        y = line.y(x)
-        lo, hi = int(y - 2 * thickness) - 1, int(y + 2 * thickness) + 2
-        column = ink[max(lo, 0):min(hi, ink.shape[0]), int(x)]
-        rows = np.flatnonzero(column)
-        if rows.size and rows[-1] - rows[0] <= 2 * thickness + 2:  # the line alone here
-            xs.append(x)
-            ys.append(max(lo, 0) + (rows[0] + rows[-1]) / 2)
-            widths.append(rows[-1] - rows[0] + 1)
-    if len(xs) < 4:
-        return _ends(line.x0, line.y(line.x0), line.x1, line.y(line.x1), thickness)
-    slope, at0 = np.polyfit(xs, ys, 1)
-    return _ends(line.x0, at0 + slope * line.x0, line.x1, at0 + slope * line.x1,
-                 float(np.median(widths)))
-
-
-def _centre_across(ink, upright, bottom, thickness):
-    """An upright as printed, from its foot on the base (at `bottom`) to
-    its top: its middle (the centre of the ink across it, halfway up) and
-    its width there."""
-    x0, y0, x1, y1 = max(upright.pieces, key=lambda p: abs(p[3] - p[1]))
-    lean = (x1 - x0) / (y1 - y0) if y1 != y0 else 0.0
-    y = int((bottom + upright.top) / 2)
-    x = upright.x + lean * (y - bottom)
-    lo, hi = int(x - 2 * thickness) - 1, int(x + 2 * thickness) + 2
-    row = ink[min(max(y, 0), ink.shape[0] - 1), max(lo, 0):min(hi, ink.shape[1])]
-    cols = np.flatnonzero(row)
-    shift, width = 0.0, thickness
-    if cols.size and cols[-1] - cols[0] <= 2 * thickness + 2:
-        shift = max(lo, 0) + (cols[0] + cols[-1]) / 2 - x
-        width = cols[-1] - cols[0] + 1
-    return _ends(upright.x + shift, bottom, upright.x + shift + lean * (upright.top - bottom),
-                 upright.top, width)
-
-
-def _straight_length(line, tolerance):
-    """How much of its length across the line's pieces cover that lie on
-    one straight line (within `tolerance`): all of a printed line; of a
-    loop's flat bottom drawn by hand, only the middle, as it curves away."""
-    ends = np.float32([np.reshape(p, (2, 2)) for p in line.pieces]).reshape(-1, 2)
-    # The line through its longest piece (a digit's stroke joined to it is
-    # shorter, and would pull a fit off the line).
-    x0, y0, x1, y1 = max(line.pieces, key=lambda p: np.hypot(p[2] - p[0], p[3] - p[1]))
-    length = max(float(np.hypot(x1 - x0, y1 - y0)), 1.0)
-    vx, vy = (x1 - x0) / length, (y1 - y0) / length
-    off = np.abs((ends[:, 1] - y0) * vx - (ends[:, 0] - x0) * vy).reshape(-1, 2).max(axis=1)
-    return _covered([p for p, d in zip(line.pieces, off) if d <= tolerance])
-
-
-def _covered(pieces):
-    """How much of its length across a line's pieces cover, overlaps once."""
-    spans = sorted((min(p[0], p[2]), max(p[0], p[2])) for p in pieces)
-    covered, reached = 0.0, -np.inf
-    for a, b in spans:
-        covered += max(0.0, b - max(a, reached))
-        reached = max(reached, b)
-    return covered
 
 
 def _teeth(ink, base, thickness, height, first, last):
