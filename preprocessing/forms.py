@@ -17,8 +17,8 @@ import cv2
 import numpy as np
 
 from ._shared import NoDigitFound, components_with_stats
-from .printed import (SQUARE, Line, alone, centre_across, joined, level_angle, line_pieces, middle_of,
-                      straight_length, thickness_of, turned)
+from .printed import (SQUARE, Line, alone, centre_across, drawn, joined, level_angle, line_pieces,
+                      middle_of, runs_off, standing, straight_length, thickness_of, turned)
 from .segment import Atom, Candidate, Writing, digit_input
 
 SQUARE_TO_BASE = np.tan(np.radians(4))  # a form's uprights are within 4 degrees of square to its base
@@ -132,9 +132,7 @@ def _squared(mask, segments, lines, stroke):
         for end in (base.x0, base.x1):
             best = None
             for segment in uprights:
-                ux0, uy0, ux1, uy1 = segment if segment[1] >= segment[3] else segment[[2, 3, 0, 1]]
-                lean = (ux1 - ux0) / min(uy1 - uy0, -1.0)
-                foot = ux0 + lean * (base.y(ux0) - uy0)
+                foot, _, uy0, ux1, uy1 = standing(segment, base)
                 if (abs(foot - end) <= 0.05 * length + reach and abs(uy0 - base.y(foot)) <= 2 * reach
                         and (best is None or uy1 < best[3])):
                     best = (foot, base.y(foot), ux1, uy1)
@@ -176,8 +174,8 @@ def _find_form(mask, segments, stroke, ruled, shrinking=(1.0,)):
     uprights = segments[np.abs(dx) <= SQUARE * np.abs(dy)]
     lines = joined(levels, max(3.0, 1.5 * stroke))
     for base in lines:
-        if ruled and base.x0 <= 0.02 * w and base.x1 >= 0.98 * w:
-            continue  # a ruled line runs off the page; a box's line ends at its sides
+        if ruled and runs_off(base, w):
+            continue  # a ruled page's line, not a box's
         # How far apart two pieces of one printed line may lie: its own
         # thickness, and a little more.
         reach = max(3.0, 1.5 * thickness_of(mask, base))
@@ -201,7 +199,7 @@ def _line_to_write_on(mask, lines, stroke, ruled):
         return None
     line = lines[0]
     h, w = mask.shape
-    if line.length < 30 or (ruled and line.x0 <= 0.02 * w and line.x1 >= 0.98 * w):
+    if line.length < 30 or (ruled and runs_off(line, w)):
         return None
     thickness = thickness_of(mask, line)
     if thickness > THINNER * stroke:
@@ -211,8 +209,7 @@ def _line_to_write_on(mask, lines, stroke, ruled):
     printed = middle_of(mask, line, thickness)
     if alone(mask, printed) < ALONE:
         return None  # the writing's own foot: digits stand on it all along
-    lines_mask = cv2.line(np.zeros((h, w), np.uint8), printed.start, printed.end, 1,
-                          int(round(printed.width)) + 4) > 0
+    lines_mask = drawn([printed], (h, w))
     # The writing: the pieces over the line, along it (not a label before it).
     n, _, stats, _ = components_with_stats((mask & ~lines_mask).astype(np.uint8))
     x, y, pw, ph = (stats[1:, i] for i in range(4))
@@ -250,7 +247,10 @@ def _form_on(base, lines, uprights, reach, ink, shrinking=(1.0,)):
     for segment in uprights:
         ux0, uy0, ux1, uy1 = segment if segment[1] >= segment[3] else segment[[2, 3, 0, 1]]
         lean = (ux1 - ux0) / min(uy1 - uy0, -1.0)  # across per pixel up
-        x = ux0 + lean * (uy0 - base.y(ux0))  # where it meets the base
+        # Where it meets the base. (Carried the wrong way along its lean:
+        # `standing` carries it right, but that moved square-on combs; the
+        # uprights kept stand within two line widths of the base.)
+        x = ux0 + lean * (uy0 - base.y(ux0))
         # A form's ends may lean further: photographed a little from one
         # side, its sides converge or lean together.
         end = min(x - base.x0, base.x1 - x) <= 0.1 * length + reach
@@ -325,10 +325,7 @@ def _form_on(base, lines, uprights, reach, ink, shrinking=(1.0,)):
             u.top = min(u.top, top[0].y(u.x))
     printed = ([middle_of(ink, line, thickness) for line in [base] + top[:1]]
                + [centre_across(ink, u, base.y(u.x), thickness) for u in uprights])
-    mask = np.zeros(ink.shape, np.uint8)
-    for line in printed:  # and two pixels each side: the blurred edge
-        cv2.line(mask, line.start, line.end, 1, int(round(line.width)) + 4)
-    return Form(cells, mask > 0)
+    return Form(cells, drawn(printed, ink.shape))
 
 
 def _teeth(ink, base, thickness, height, first, last):

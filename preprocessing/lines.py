@@ -120,9 +120,7 @@ def _search(ink, noise, thin, sides, size, first=False):
             continue
         # Its width: the ink in a band around it, less the band's share of
         # the picture's other ink (grain, the digit, crossing lines).
-        far = 2 * max(h, w)
-        line = ((round(cx - far * vx), round(cy - far * vy)),
-                (round(cx + far * vx), round(cy + far * vy)))
+        line = _across((h, w), (cx, cy), (vx, vy))
         band = cv2.line(np.zeros((h, w), np.uint8), *line, 1, 2 * thin + 1)
         width = (cv2.countNonZero(band & mask) / (cv2.countNonZero(band) / (2 * thin + 1))
                  - share_of_ink * (2 * thin + 1))
@@ -177,13 +175,17 @@ def _the_rest(drawn, family, ink, shape):
     beside = np.maximum(np.r_[np.zeros(step), share[:-step]], np.r_[share[step:], np.zeros(step)])
     peaks = np.flatnonzero((share >= max(least, 0.5)) & (share >= np.r_[0, share[:-1]])
                            & (share > np.r_[share[1:], 0]) & (beside <= 0.5 * share))
-    far = 2 * (h + w)
     for place in peaks:
-        if min(abs(place - k) for k in known) <= thickness:
-            continue
-        cx, cy = (place + low) * -vy, (place + low) * vx
-        cv2.line(drawn, (round(cx - far * vx), round(cy - far * vy)),
-                 (round(cx + far * vx), round(cy + far * vy)), 1, int(thickness))
+        if min(abs(place - k) for k in known) > thickness:
+            point = ((place + low) * -vy, (place + low) * vx)
+            cv2.line(drawn, *_across(shape, point, (vx, vy)), 1, int(thickness))
+
+
+def _across(shape, point, direction):
+    """The two ends, beyond the picture, of the line through `point` in
+    `direction`: drawn, it runs from edge to edge."""
+    (cx, cy), (vx, vy), far = point, direction, 2 * max(shape)
+    return ((round(cx - far * vx), round(cy - far * vy)), (round(cx + far * vx), round(cy + far * vy)))
 
 
 def _one_line(lines):

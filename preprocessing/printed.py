@@ -198,3 +198,27 @@ def _covered(pieces):
         covered += max(0.0, b - max(a, reached))
         reached = max(reached, b)
     return covered
+
+
+def drawn(printed, shape):
+    """The mask of printed lines drawn as printed, and two pixels each side
+    (their blurred edges): what is taken out of the ink."""
+    mask = np.zeros(shape, np.uint8)
+    for line in printed:
+        cv2.line(mask, line.start, line.end, 1, int(round(line.width)) + 4)
+    return mask > 0
+
+
+def runs_off(line, width):
+    """Whether a level line runs from edge to edge of a picture `width`
+    across: a ruled page's line does; a box's, a comb's, ends at its sides."""
+    return line.x0 <= 0.02 * width and line.x1 >= 0.98 * width
+
+
+def standing(segment, base):
+    """An upright piece (x0, y0, x1, y1) over a level line: where it meets
+    the line, carried down along its lean; its lean (across per pixel, as
+    y falls); its lower end's y; and its upper end (x, y)."""
+    x0, y0, x1, y1 = segment if segment[1] >= segment[3] else segment[[2, 3, 0, 1]]
+    lean = (x1 - x0) / min(y1 - y0, -1.0)
+    return x0 + lean * (base.y(x0) - y0), lean, y0, x1, y1
