@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 
 import main as main_py  # noqa: E402
 import preprocessing  # noqa: E402
-from bench.pictures import make_images  # noqa: E402
+from bench.pictures import enlarged, make_images  # noqa: E402
 from preprocessing import colour, crop, ground, pipeline, reading, strokes  # noqa: E402
 
 # (module, function, the stage's name): the name's indent shows what it is part of.
@@ -75,11 +75,16 @@ def main():
     parser.add_argument("--per-kind", type=int, default=30, metavar="N",
                         help="pictures of each kind (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="which pictures (default: 0)")
+    parser.add_argument("--enlarge", type=float, default=1, metavar="F",
+                        help="pictures F times as big each way, as a phone's photo "
+                             "(2: 0.8 megapixels; default: %(default)s)")
     args = parser.parse_args()
     cv2.setNumThreads(1)  # as in main.py's workers
     with np.load(os.path.join(ROOT, "mnist.npz")) as data:
         x, y = data["x_test"], data["y_test"]  # never the training split
-    images = [data for _, data, _ in make_images(x, y, args.per_kind, args.seed)]
+    rng = np.random.default_rng(args.seed)
+    images = [enlarged(kind, data, args.enlarge, rng)
+              for kind, data, _ in make_images(x, y, args.per_kind, args.seed)]
     read_all(images[:20])  # warm up: imports, OpenCV's first calls
     totals = {}
     for module, function, name in STAGES:

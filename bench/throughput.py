@@ -4,8 +4,10 @@
     python bench/throughput.py --count 100000 --small    # steady memory
 
 Writes N realistic pictures of MNIST test digits (bench/pictures.py's
-kinds, in turn: photos, pens, chalk, ruled paper, ...; with --small, the
-28x28 digits themselves as PNGs) into a temporary folder, then runs, each as
+kinds, in turn: photos, pens, chalk, ruled paper, ...; about 0.2
+megapixels, or --enlarge 2 times as big each way, 0.8 megapixels, as a
+phone photo cropped to the digit; with --small, the 28x28 digits
+themselves as PNGs) into a temporary folder, then runs, each as
 a subprocess:
 
     main.py FOLDER --json          every core (--jobs), our preprocessing
@@ -129,10 +131,10 @@ def measure(command):
                    out.read())
 
 
-def write_pictures(folder, count, small, seed=0):
+def write_pictures(folder, count, small, seed=0, enlarge=1):
     """`count` pictures of MNIST test digits in `folder`, named
-    NNNNNN-LABEL.EXT; their labels in order."""
-    from bench.pictures import KINDS, make_images
+    NNNNNN-LABEL.EXT, each `enlarge` times as big each way; their labels in order."""
+    from bench.pictures import KINDS, enlarged, make_images
     with np.load(os.path.join(ROOT, "mnist.npz")) as data:
         x, y = data["x_test"], data["y_test"]  # never the training split
     if small:
@@ -140,7 +142,9 @@ def write_pictures(folder, count, small, seed=0):
                   for i in range(min(count, len(x)))]
     else:
         per_kind = min(-(-count // len(KINDS)), len(x))
-        made = make_images(x, y, per_kind, seed)
+        rng = np.random.default_rng(seed)
+        made = [(kind, enlarged(kind, data, enlarge, rng), label)
+                for kind, data, label in make_images(x, y, per_kind, seed)]
         # Kinds in turn, so that any first N are a mix of them.
         images = [made[k * per_kind + n] for n in range(per_kind) for k in range(len(KINDS))]
     labels = []
@@ -168,6 +172,9 @@ def main():
                         help="pictures in the folder (default: %(default)s, 30 of each kind)")
     parser.add_argument("--small", action="store_true",
                         help="the 28x28 test digits as PNGs, not realistic photos")
+    parser.add_argument("--enlarge", type=float, default=1, metavar="F",
+                        help="realistic pictures F times as big each way, as a phone's "
+                             "photo (2: 0.8 megapixels; default: %(default)s, 0.2)")
     parser.add_argument("--jobs", type=int, help="main.py's --jobs (default: its own)")
     parser.add_argument("--model", default=os.path.join(ROOT, "handwriting.keras"),
                         help="trained model (default: handwriting.keras)")
@@ -187,7 +194,7 @@ def main():
         os.mkdir(folder)
         os.mkdir(first)
         start = time.perf_counter()
-        labels = write_pictures(folder, args.count, args.small)
+        labels = write_pictures(folder, args.count, args.small, enlarge=args.enlarge)
         name = sorted(os.listdir(folder))[0]
         os.link(os.path.join(folder, name), os.path.join(first, name))
         print(f"{args.count} {'small PNG' if args.small else 'realistic'} pictures written "
@@ -210,6 +217,8 @@ def main():
                             accuracy(many.stdout.splitlines(), labels, reader == "main.py"))
 
     kind = "small PNGs" if args.small else "realistic pictures"
+    if args.enlarge != 1 and not args.small:
+        kind += f", enlarged {args.enlarge:g} times"
     print(f"{args.count} {kind}, {os.cpu_count()} cores"
           + (f", main.py --jobs {args.jobs}" if args.jobs else ""))
     print(f"{'reader':<14}{'total s':>9}{'1 picture s':>13}{'pictures/s':>12}"
