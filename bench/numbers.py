@@ -20,9 +20,11 @@ import sys
 
 # Run as a script, this file's folder comes first on the path, and its name
 # would hide the standard library's `numbers` (which NumPy imports): the
-# project's root comes first instead.
+# project's root comes first instead. (Imported as bench.numbers, the path
+# is left as it is.)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:1] = [ROOT]
+if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.join(ROOT, "bench"):
+    sys.path[0] = ROOT
 
 import argparse  # noqa: E402
 import glob  # noqa: E402
