@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import preprocessing
-from bench import pictures
-from helpers import assert_mnist_form, on_paper, write
-from preprocessing import NoDigitFound
+from bench import numbers, pictures
+from helpers import assert_mnist_form, blurred_correlation, on_paper, write
+from preprocessing import NoDigitFound, pipeline
 
 STAGES = ["as read", "ground evened out", "ink", "lines removed", "digit cut out", "20x20 box",
           "28x28 input"]
@@ -126,3 +126,52 @@ def test_no_digit_found_carries_the_steps_so_far(picture, stages):
     assert isinstance(steps, preprocessing.Steps)
     assert list(steps.images) == stages
     assert np.array_equal(steps.images["as read"], picture)
+
+
+# The working copy: coarse first, finer when the pen needs it ---------------------------
+
+def big_photos(mnist_test, kind, count=6):
+    """Bench photos of `kind`, twice as big each way (0.8 megapixels, as a
+    phone photo cropped to the digit), decoded; and their labels."""
+    x, y = mnist_test
+    rng = np.random.default_rng(0)
+    made = pictures.make_images(x, y, count, seed=7, kinds=(kind,))
+    return [(preprocessing.decode_image(pictures.enlarged(kind, data, 2, rng)), label)
+            for kind, data, label in made]
+
+
+def test_a_bold_pen_on_a_big_photo_is_read_in_the_coarse_copy(model, mnist_test):
+    """The search runs in a copy of 512 pixels, a quarter of the work, and
+    the input it gives is the finer search's, near enough to read the same."""
+    for img, label in big_photos(mnist_test, "thick"):
+        found = pipeline._find(img, {})
+        assert found.coarse and max(found.search.mask.shape) <= pipeline.COARSE_SIZE
+        coarse = pipeline._form(found, {})
+        fine = pipeline._form(pipeline._find(img, {}, coarse=False), {})
+        assert blurred_correlation(coarse, fine) > 0.9
+        assert model.predict(np.stack([coarse, fine]), verbose=0).argmax(axis=1).tolist() == [label] * 2
+
+
+def test_a_thin_pen_or_a_small_digit_is_looked_for_in_the_finer_copy(mnist_test):
+    for img, _ in big_photos(mnist_test, "small"):
+        found = pipeline._find(img, {})
+        assert not found.coarse and max(found.search.mask.shape) > pipeline.COARSE_SIZE
+
+
+def test_a_number_is_cut_into_digits_in_the_finer_copy(mnist_test):
+    """Where the cuts fall between touching digits matters to a pixel: a
+    number found in the coarse copy is read again in the finer one, and
+    reads exactly as if the coarse copy had never been looked at."""
+    x, y = mnist_test
+    looked_at = 0
+    for _, data, _ in numbers.make_numbers(x, y, 6, seed=5, kinds=("touching",)):
+        img = preprocessing.decode_image(data)
+        if not pipeline._find(img, {}).coarse:
+            continue  # a pen too thin for the coarse copy
+        looked_at += 1
+        writing = preprocessing.read_number(img)
+        fine = pipeline._read_number(img, {}, coarse=False)
+        assert len(writing.candidates) == len(fine.candidates) > 1
+        for ours, theirs in zip(writing.candidates, fine.candidates):
+            assert ours.box == theirs.box and np.array_equal(ours.x, theirs.x)
+    assert looked_at >= 3
