@@ -91,7 +91,7 @@ def _find(img, seen, coarse=True):
     return _find_at(img, seen, WORK_SIZE)
 
 
-COARSE_SIZE = 512  # the working copy's longest side, first
+COARSE_SIZE = 384  # the working copy's longest side, first
 BOLD = 6  # a pen this wide (pixels) in the coarse copy has detail to spare
 
 
@@ -218,19 +218,21 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         mask = without_scraps(mask | strokes, search.stroke)
         strokes = strokes & mask
     atoms, height = writing_pieces(mask | strokes, ink, strokes, search.stroke)
-    single = Writing(1, [Candidate(0, 0, None, None)])
     # (Writing in a form's cell is read by the network however narrow: two
     # 1s on a form's line are no broken 0 more than they are 11.)
-    if len(atoms) <= 1 or (cells is None and _compact(atoms, height)):
+    one_digit = len(atoms) <= 1 or (cells is None and _compact(atoms, height))
+    if found.coarse and atoms and not (one_digit and _compact(atoms, height)):
+        # More than one digit, perhaps (two touching digits may be one
+        # piece in the coarse copy): cut in the finer copy, to the pixel.
+        return _read_number(img, seen, zoomed, ruled, coarse=False)
+    single = Writing(1, [Candidate(0, 0, None, None)])
+    if one_digit:
         if cells is not None:
             return cells  # one wide digit in its box after all
         # One digit: read exactly as mnist() reads it.
         single.candidates[0].x = _form(found, seen)
         single.candidates[0].box = found.box
         return single
-    if found.coarse:
-        # More than one digit: the cuts between them are made in the finer copy.
-        return _read_number(img, seen, zoomed, ruled, coarse=False)
     if cells is None and not zoomed:
         closer = _zoomed(found, atoms, height, seen, ruled)
         if closer is not None:

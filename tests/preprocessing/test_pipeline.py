@@ -164,7 +164,7 @@ def test_a_number_is_cut_into_digits_in_the_finer_copy(mnist_test):
     reads exactly as if the coarse copy had never been looked at."""
     x, y = mnist_test
     looked_at = 0
-    for _, data, _ in numbers.make_numbers(x, y, 6, seed=5, kinds=("touching",)):
+    for _, data, _ in numbers.make_numbers(x, y, 10, seed=5, kinds=("touching",)):
         img = preprocessing.decode_image(data)
         if not pipeline._find(img, {}).coarse:
             continue  # a pen too thin for the coarse copy
