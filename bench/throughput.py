@@ -14,11 +14,11 @@ a subprocess:
     the plain reader, FOLDER       written below: decode, threshold, crop,
                                    20x20, centre of mass, one batch predict
 
-and each once more on the first picture alone, to take the start-up
-(Python, the imports, the model) out: per-picture cost = (time for N -
-time for 1) / (N - 1), in wall-clock time and in CPU time (the process and
-the workers it waited for: what the pictures cost, whatever else the
-machine is doing). Peak memory: the largest process's resident set
+and each three times more on the first picture alone, to take the
+start-up (Python, the imports, the model; the middle of the three runs)
+out: per-picture cost = (time for N - time for 1) / (N - 1), in
+wall-clock time and in CPU time (the process and the workers it waited
+for: what the pictures cost, whatever else the machine is doing). Peak memory: the largest process's resident set
 (getrusage of the child, which counts its workers), and the most all of a
 run's processes held at once (sampled from /proc every 0.2 s).
 """
@@ -209,7 +209,9 @@ def main():
                 "--plain-reader", where]
         rows = {}
         for reader, command in readers.items():
-            one = measure(command(first))
+            # The start-up varies by a tenth of a second from run to run: the
+            # middle of three runs on one picture is taken out.
+            one = sorted((measure(command(first)) for _ in range(3)), key=lambda r: r.seconds)[1]
             many = measure(command(folder))
             per_picture = (many.seconds - one.seconds) / (args.count - 1)
             cpu = (many.cpu - one.cpu) / (args.count - 1)
