@@ -18,9 +18,10 @@ and each three times more on the first picture alone, to take the
 start-up (Python, the imports, the model; the middle of the three runs)
 out: per-picture cost = (time for N - time for 1) / (N - 1), in
 wall-clock time and in CPU time (the process and the workers it waited
-for: what the pictures cost, whatever else the machine is doing). Peak memory: the largest process's resident set
-(getrusage of the child, which counts its workers), and the most all of a
-run's processes held at once (sampled from /proc every 0.2 s).
+for: what the pictures cost, whatever else the machine is doing). Peak
+memory: the largest process's resident set (getrusage of the child, which
+counts its workers), and the most all of a run's processes held at once
+(sampled from /proc every 0.2 s).
 """
 import os
 import sys
