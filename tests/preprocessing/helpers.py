@@ -62,6 +62,16 @@ def in_colour(grey_page, ink, ground=(255, 255, 255)):
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
+# MNIST's own digits ------------------------------------------------------------------
+
+def typical(mnist_test, digit):
+    """The test digit closest to its class's average: a clear one."""
+    x, y = mnist_test
+    pool = np.flatnonzero(y == digit)
+    images = x[pool].reshape(len(pool), -1).astype(np.float32)
+    return x[pool[np.argmin(np.square(images - images.mean(axis=0)).sum(axis=1))]]
+
+
 # Likeness --------------------------------------------------------------------------
 
 def centre_of_mass(a):

@@ -7,13 +7,7 @@ import main
 import preprocessing
 from bench import numbers
 from bench.pictures import PENS, make_images
-
-
-def typical(mnist_test, digit):
-    x, y = mnist_test
-    pool = np.flatnonzero(y == digit)
-    images = x[pool].reshape(len(pool), -1).astype(np.float32)
-    return x[pool[np.argmin(np.square(images - images.mean(axis=0)).sum(axis=1))]]
+from helpers import typical
 
 
 def comb(mnist_test, text, rng, closed=False, tall=85, on_base=False):

@@ -12,6 +12,7 @@ import main
 import preprocessing
 from bench import numbers
 from bench.pictures import PENS
+from helpers import typical
 from preprocessing import NoDigitFound
 
 
@@ -21,14 +22,6 @@ def read(model, data):
     main.prepare(result, preprocessing.decode_image(data), "mnist")
     main.read_results(model, [result])
     return result.number, result
-
-
-def typical(mnist_test, digit):
-    """The test digit closest to its class's average: a clear one."""
-    x, y = mnist_test
-    pool = np.flatnonzero(y == digit)
-    images = x[pool].reshape(len(pool), -1).astype(np.float32)
-    return x[pool[np.argmin(np.square(images - images.mean(axis=0)).sum(axis=1))]]
 
 
 def drawn(mnist_test, text, gaps, rng, slope=0.0, **photo):
