@@ -15,6 +15,7 @@ it does and why):
     form       MNIST's form: stroke width, slant, 20x20 box, centre of mass
     printed    a form's printed lines: joined, measured, turned level
     forms      a printed box, a comb of boxes or a line to write on, taken out
+    frames     a frame of any shape round the writing; a house number's plate
     segment    a number's ink split into digits, in reading order
     pipeline   mnist(), read_number(): the stages one after another
 
@@ -28,7 +29,7 @@ from .reading import (MAX_DECODED_BYTES, MAX_FILE_BYTES, MAX_PIXELS, check_size,
                       image_header, quiet_stderr, read_image)
 from .colour import ink_is_dark, to_8bit, to_grey
 from .ground import (EDGE_SIZE, Frame, Ground, Shadow, ShadowEdge, cut_frame, find_frame,
-                     find_ground, relight)
+                     find_ground, on_plate, relight)
 from .ink import Page, ink_map, paper_under_ink, quieten, threshold_ink
 from .lines import find_lines, without_lines
 from .strokes import Search, find_digit, select_strokes
@@ -36,6 +37,7 @@ from .crop import DIGIT_SIZE, Cut, cut_out
 from .form import (BOX, CENTRE, MAX_SHEAR, SIDE, UNSLANT, centre, fit_box, fix_stroke_width,
                    straighten, tutorial)
 from .forms import Form, find_form
+from .frames import frame_round, plate_round
 from .segment import Candidate, Writing, best_reading
 from .pipeline import METHODS, Steps, check_grey, mnist, read_number, to_input
 
@@ -49,7 +51,7 @@ __all__ = [
     "to_8bit", "to_grey", "ink_is_dark",
     # the ground
     "Frame", "Ground", "Shadow", "ShadowEdge", "find_frame", "cut_frame", "find_ground",
-    "relight", "EDGE_SIZE",
+    "on_plate", "relight", "EDGE_SIZE",
     # the ink, lines and strokes
     "Page", "quieten", "paper_under_ink", "ink_map", "threshold_ink", "find_lines",
     "without_lines", "Search", "find_digit", "select_strokes",
@@ -57,7 +59,7 @@ __all__ = [
     "Cut", "cut_out", "DIGIT_SIZE", "fix_stroke_width", "straighten", "fit_box", "centre",
     "BOX", "SIDE", "CENTRE", "UNSLANT", "MAX_SHEAR", "tutorial",
     # forms and whole numbers
-    "Form", "find_form", "Candidate", "Writing", "best_reading",
+    "Form", "find_form", "frame_round", "plate_round", "Candidate", "Writing", "best_reading",
     # the pipeline
     "METHODS", "Steps", "mnist", "read_number", "to_input", "check_grey",
     # measures and sizes the stages share

@@ -6,6 +6,8 @@ a drawing app's canvas) is cut off. In a photo of a sheet lying on a table
 found and the table is painted over with the paper's level. A hard,
 straight-edged shadow over the digit is lit up to the paper beside it.
 Each of these would otherwise be taken for the paper or for a huge stroke.
+A house number's plate, once the search has taken it for ink
+(frames.plate_round), becomes the ground the same way (`on_plate`).
 """
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
@@ -160,6 +162,16 @@ def find_ground(work):
         if not ink_is_dark(255 - board):
             return Ground(255 - board, False, wall, None)
     return Ground(work, ink_is_dark(work), None, shadow)
+
+
+def on_plate(work, plate, plate_was_dark):
+    """The ground of a plate (its mask in `work`) taken for ink: the wall
+    round it painted over in the plate's own level, a stroke's width in
+    from its edge, and its ink the other way round from the plate."""
+    inner = cv2.erode(plate.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    painted = work.copy()
+    painted[~inner] = np.uint8(np.median(work[inner]))
+    return Ground(painted, not plate_was_dark, ~inner, None)
 
 
 def as_it_is(work):

@@ -15,8 +15,9 @@ from ._shared import MIN_WORK_SIZE, WORK_SIZE, NoDigitFound, bounding_box, resiz
 from .colour import to_8bit, to_grey
 from .crop import cut_out
 from .form import FINE, centre, fit_box, fix_stroke_width, straighten, tutorial
-from .ground import Ground, as_it_is, cut_frame, find_ground, runs_along
+from .ground import Ground, as_it_is, cut_frame, find_ground, on_plate, runs_along
 from .forms import digits_in_cells, find_form
+from .frames import frame_round, plate_round
 from .ink import Page, quieten, threshold_ink
 from .lines import pen_on_lines, ruled_paper, without_scraps
 from .segment import (TALL, WIDEST, Candidate, Writing, bounds, candidates, shape_prior, skip_costs,
@@ -120,6 +121,14 @@ def _find_at(img, seen, largest):
     # 3. The ink: thresholded against the paper around it, ruled lines
     # erased, the digit's strokes picked from specks, lines and thumbs.
     search = find_digit(page.picture)
+    plate = plate_round(search.found)
+    if plate is not None:
+        # The "ink" was a house number's plate standing out of the wall: the
+        # plate is the ground, the wall around it painted over, the digits
+        # its holes, the other way round from the plate.
+        ground = on_plate(work, plate, ground.dark_ink)
+        page = quieten(ground.picture if ground.dark_ink else 255 - ground.picture)
+        search = find_digit(page.picture)
     if ground.around is not None and runs_along(search.found, ground.around):
         # What looked like a table runs along the digit: it is a stroke of
         # a tightly cropped digit. Read the picture as it is.
@@ -183,11 +192,13 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
     # paper, whose lines make boxes of their own; but a box's two sides, in
     # a narrow picture, may have looked like ruled lines.
     form = None
-    ruled = ruled or ruled_paper(search.lines)
-    if not ruled:
+    on_ruled = ruled or ruled_paper(search.lines)
+    if not on_ruled:
         # Without lines to erase, the ink is the ink without lines: its mask is made already.
         ink_mask = mask if search.ink is search.without_lines else threshold_ink(search.ink, search.noise)
         form = find_form(ink_mask, search.stroke, ruled=search.lines is not None)
+        if form is None:  # a frame of any shape: a plate's rim, a ring drawn round
+            form = frame_round(ink_mask, search.stroke)
     cells = None
     if form is not None:
         # The form as it was found: turned level if it was photographed turned.
@@ -201,12 +212,17 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         raise NoDigitFound("no digit found: the printed boxes are empty")
     ink, strokes, where = search.without_lines, search.found, to_picture
     if cells is not None:
-        if not form.line and not any(c.box[2] > WIDEST * c.box[3] for c in cells.candidates):
+        if (not form.line and len(form.cells) > 1
+                and not any(c.box[2] > WIDEST * c.box[3] for c in cells.candidates)):
             return cells
-        # A whole number written in one box (an amount, a date), or on a
-        # form's line: its writing, read as any other, without the box's
-        # lines or what is printed beside the box (its label).
+        # Writing in one box (a digit, or a number: a house number on its
+        # plate, an amount, a date), or on a form's line: read as any other
+        # writing, without the box's lines or what is printed beside the
+        # box (its label).
         inside = form.inside()
+        frame = None if form.line else frame_round(on_form[0] & inside, search.stroke)
+        if frame is not None:  # a frame inside the box: a plate's rim inside its edge
+            inside &= frame.inside()
         mask, ink, strokes = on_form[0] & inside, on_form[1], on_form[2] & inside
         strokes = strokes if strokes.any() else mask  # the search chose the label
         where = in_picture
@@ -234,7 +250,7 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         single.candidates[0].box = found.box
         return single
     if cells is None and not zoomed:
-        closer = _zoomed(found, atoms, height, seen, ruled)
+        closer = _zoomed(found, atoms, height, seen, on_ruled)
         if closer is not None:
             return closer
     writing = Writing(len(atoms), candidates(atoms, ink, height, where),

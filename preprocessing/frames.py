@@ -1,0 +1,126 @@
+"""Frames: a closed line round the writing, of any shape, taken out.
+
+A house number's plate has a rim with rounded corners; a number on a page
+may have a ring drawn round it; a box photographed askew may have corners
+Hough's straight pieces miss. None of these is a form's straight lines,
+but each is one piece of ink with a hole that holds the writing. Left in,
+the frame goes into the 28x28 input with the digits ("400" on a plate
+reads as one 0). Found, it is a Form of one cell, the frame's inside,
+and its writing is read as a box's is.
+"""
+import cv2
+import numpy as np
+
+from ._shared import components_with_stats
+from .forms import Form
+
+RING = 0.4  # a closed frame's hole is this share of its box, and more: a ring, not a blob
+BORDER = 0.12  # an open frame's ink lies within this share of its rectangle's shorter side from its edge
+ALONG = 0.95  # ...this share of it, at least
+HOLDS = 0.3  # the writing inside is this share of the frame's height, and more
+CANDIDATES = 3  # the largest pieces of ink are looked at, no more
+
+
+def frame_round(mask, stroke):
+    """The frame round the writing in an ink mask (the strokes `stroke`
+    pixels wide), as a Form of one cell, or None.
+
+    A frame is one of the largest pieces of ink, wider and taller than a
+    few strokes, that holds other pieces in it, the tallest of them a good
+    share of its height (a 0 with a speck inside is no frame). It holds
+    them in its largest hole, most of its box (a ring, a rim), or, open on
+    a side (a plate's rim cut where it meets the plate's edge), along the
+    edges of its turned bounding rectangle, all its ink there."""
+    n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
+    if n < 3:
+        return None  # a frame and something in it are two pieces at least
+    area = stats[1:, 2].astype(np.int64) * stats[1:, 3]
+    for i in np.argsort(-area)[:CANDIDATES] + 1:
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if min(w, h) < 4 * stroke:
+            continue
+        piece = labels == i
+        inside = _hole(piece, x, y, w, h)
+        if inside is None:
+            inside = _along_edges(piece, stroke)
+        if inside is None:
+            continue
+        # The pieces inside it: all their ink there.
+        held = np.bincount(labels[inside & mask], minlength=n)
+        whole = (held > 0) & (held >= stats[:, cv2.CC_STAT_AREA])
+        whole[0] = whole[i] = False
+        hx, hy, hw, hh = cv2.boundingRect(inside.astype(np.uint8))
+        if not whole.any() or stats[whole, cv2.CC_STAT_HEIGHT].max() < HOLDS * hh:
+            continue  # empty, or specks in a loop
+        rim = cv2.dilate(piece.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        return Form([(hx, hy, hw, hh)], rim)
+    return None
+
+
+def _hole(piece, x, y, w, h):
+    """The mask of a piece's largest hole if it is most of the piece's box
+    (a ring, not a blob), else None."""
+    box = piece[y:y + h, x:x + w].astype(np.uint8)
+    contours, hierarchy = cv2.findContours(box, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    holes = [c for c, link in zip(contours, hierarchy[0]) if link[3] >= 0] if contours else []
+    if not holes:
+        return None
+    filled = np.zeros(piece.shape, np.uint8)
+    cv2.drawContours(filled, [max(holes, key=cv2.contourArea)], -1, 1, cv2.FILLED, offset=(x, y))
+    hole = (filled > 0) & ~piece
+    return hole if np.count_nonzero(hole) >= RING * w * h else None
+
+
+def _along_edges(piece, stroke):
+    """The inside of a piece's turned bounding rectangle, a band in from
+    its edges, if all the piece's ink lies in that band; else None."""
+    ys, xs = np.nonzero(piece)
+    (cx, cy), (w, h), angle = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
+    band = max(2 * stroke, BORDER * min(w, h))
+    if min(w, h) < 3 * band:
+        return None
+    inner = np.zeros(piece.shape, np.uint8)
+    corners = cv2.boxPoints(((cx, cy), (w - 2 * band, h - 2 * band), angle))
+    cv2.fillPoly(inner, [np.round(corners).astype(np.int32)], 1)
+    inner = inner > 0
+    return inner if np.count_nonzero(piece & inner) <= (1 - ALONG) * len(xs) else None
+
+
+# A plate: the ground is a piece of the picture, the digits its holes ----------------
+
+SQUARE_FILL = 0.9  # a plate fills its turned bounding rectangle this well (an oval 0: 0.79)
+SOLID = 0.3  # ...and its holes are at most this share of it (a bold digit in a box: 43-46%)
+
+
+def plate_round(found):
+    """The mask of a plate the digits are on, in the search's mask of ink
+    (`found`), or None: a house number's plate, darker than the wall or
+    lighter, taken for ink because it stands out of the wall; the digits
+    are then its holes.
+
+    A plate is the biggest piece of ink, clear of the picture's edges,
+    nearly a rectangle (turned or not, its corners rounded or not), with
+    holes as tall as a digit in it. Its mask is the rectangle, holes and
+    all."""
+    n, labels, stats, _ = components_with_stats(found.astype(np.uint8))
+    if n < 2:
+        return None
+    i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h = (int(v) for v in stats[i, :4])
+    if x == 0 or y == 0 or x + w == found.shape[1] or y + h == found.shape[0]:
+        return None  # a board or a sheet: the ground's own business
+    piece = (labels == i).astype(np.uint8)
+    contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    outline = max(contours, key=cv2.contourArea)
+    (_, _), (rw, rh), _ = cv2.minAreaRect(outline)
+    if cv2.contourArea(outline) < SQUARE_FILL * rw * rh:
+        return None
+    filled = np.zeros(found.shape, np.uint8)
+    cv2.drawContours(filled, [outline], -1, 1, cv2.FILLED)
+    holes = (filled > 0) & (piece == 0)
+    if np.count_nonzero(holes) > SOLID * np.count_nonzero(filled):
+        return None  # a frame round the digits, or a digit in a box (a plate's holes were 8-21%)
+    m, _, hole_stats, _ = components_with_stats(holes.astype(np.uint8))
+    if m < 2 or hole_stats[1:, cv2.CC_STAT_HEIGHT].max() < HOLDS * min(rw, rh):
+        return None
+    return filled > 0
