@@ -10,8 +10,9 @@ as people write them: wide gaps, close, touching and overlapping
 neighbours, broken pencil strokes, a single digit in a printed box, a comb
 of boxes (one digit a box, some left empty), ruled and squared pages,
 photos taken at an angle in uneven light with a shadow, a whole
-number written in one printed box (a "field": an amount, a date), and one
-written on a form's printed line ("Amount: ______"). Each picture is
+number written in one printed box (a "field": an amount, a date), one
+written on a form's printed line ("Amount: ______"), and a house number
+of 1 to 4 digits on a plate on a wall ("plate"). Each picture is
 read as main.py reads a file; we print, for each kind, how many numbers
 were read exactly, how many digits were right, and the time per picture.
 """
@@ -38,11 +39,18 @@ import preprocessing  # noqa: E402
 from bench.pictures import PENS, camera, compose, lighting, paper, place, rule, strokes  # noqa: E402
 
 KINDS = ("spaced", "close", "touching", "overlapping", "broken", "box", "comb", "ruled",
-         "angle", "font", "field", "line")
+         "angle", "font", "field", "line", "plate")
 # Handwriting-like fonts, if the machine has any (URW's Z003 is a chancery hand).
 FONTS = sorted(glob.glob("/usr/share/fonts/**/Z003*.[ot]tf", recursive=True)
                + glob.glob("/usr/share/fonts/**/*[Hh]and*.[ot]tf", recursive=True))
 PRINTED = ((40, 40, 40), (150, 90, 40), (60, 60, 170))  # form lines: black, blue, red (BGR)
+# House numbers' plates as BGR (plate, digits, wall): white on dark blue by
+# a pale wall, black on white enamel by a dark one, white on green by
+# sandstone, cream on black by grey render.
+PLATES = (((70, 40, 30), (235, 235, 235), (170, 180, 185)),
+          ((235, 235, 230), (40, 40, 40), (90, 100, 110)),
+          ((40, 90, 40), (230, 230, 230), (150, 170, 190)),
+          ((30, 30, 30), (200, 220, 230), (120, 120, 125)))
 
 
 # Drawing a number ---------------------------------------------------------------
@@ -184,6 +192,39 @@ def on_a_line(cover, boxes, height, rng):
     return labelled(cover, cv2.GaussianBlur(form, (0, 0), 0.6), height, rng)
 
 
+def on_a_plate(cover, rng, colours=None, rim=None, turn=None):
+    """A house number: the number's ink on a plate with rounded corners
+    (and a rim line inset, in the digits' colour, if rim; by default half
+    the time) on a wall, turned `turn` degrees (by default up to 6),
+    photographed: the file's bytes."""
+    plate, digits, wall = colours or PLATES[rng.integers(len(PLATES))]
+    rim = rng.random() < 0.5 if rim is None else rim
+    turn = rng.uniform(-6, 6) if turn is None else turn
+    h, w = cover.shape
+    ph, pw = h + 120, w + 140
+    height, width = int(ph * rng.uniform(1.6, 2.2)), int(pw * rng.uniform(1.3, 1.8))
+    top, left = (height - ph) // 2, (width - pw) // 2
+    shape = np.zeros((height, width), np.uint8)
+    corner = 20
+    cv2.rectangle(shape, (left + corner, top), (left + pw - corner, top + ph), 1, cv2.FILLED)
+    cv2.rectangle(shape, (left, top + corner), (left + pw, top + ph - corner), 1, cv2.FILLED)
+    for cx in (left + corner, left + pw - corner):
+        for cy in (top + corner, top + ph - corner):
+            cv2.circle(shape, (cx, cy), corner, 1, cv2.FILLED)
+    img = np.empty((height, width, 3), np.float32)
+    img[:] = wall
+    img[shape > 0] = plate
+    ink = np.zeros((height, width), np.float32)
+    ink[top + 60:top + 60 + h, left + 70:left + 70 + w] = cover
+    if rim:
+        cv2.rectangle(ink, (left + 12, top + 12), (left + pw - 12, top + ph - 12), 1.0, 5)
+    img = img * (1 - ink[:, :, None]) + np.float32(digits) * ink[:, :, None]
+    spin = cv2.getRotationMatrix2D((width / 2, height / 2), turn, 1.0)
+    img = cv2.warpAffine(img, spin, (width, height), borderMode=cv2.BORDER_REPLICATE)
+    img = img * lighting(height, width, rng, 0.3)[:, :, None]
+    return camera(img, rng, blur=(0.5, 1.2), noise=(2, 5), quality=(75, 92))
+
+
 def printed(text, size, height):
     """A line of printed text, `size` pixels high, as ink coverage `height` rows high."""
     from PIL import Image, ImageDraw, ImageFont
@@ -197,7 +238,7 @@ def printed(text, size, height):
 def make_number(kind, x, y, rng, form_angle=0.0):
     """One picture of a number of `kind`: (file bytes, the number as text).
     form_angle: how far from square-on forms are photographed (see photograph)."""
-    count = 1 if kind == "box" else int(rng.integers(2, 9))
+    count = 1 if kind == "box" else int(rng.integers(1, 5) if kind == "plate" else rng.integers(2, 9))
     chosen = rng.choice(len(x), count, replace=False)
     label = "".join(str(int(y[i])) for i in chosen)
     height = int(rng.integers(60, 110))
@@ -244,6 +285,10 @@ def make_number(kind, x, y, rng, form_angle=0.0):
         cover, boxes = line_of_digits(covers, gaps, rng)
         ink, page, form = on_a_line(cover, boxes, height, rng)
         return photograph(ink, rng, page, form=form, light=0.4, angle=form_angle), label
+    if kind == "plate":  # a house number on its plate, on a wall
+        cover, _ = line_of_digits(covers, gaps, rng)
+        ys, xs = np.nonzero(cover > 0.05)
+        return on_a_plate(cover[ys.min():ys.max() + 1, xs.min():xs.max() + 1], rng), label
     slope = rng.uniform(-0.12, 0.12) if kind == "angle" else rng.uniform(-0.03, 0.03)
     wander = rng.uniform(0, 0.15) if kind == "angle" else 0.0
     cover, _ = line_of_digits(covers, gaps, rng, slope, wander)
