@@ -223,6 +223,7 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         frame = None if form.line else frame_round(on_form[0] & inside, search.stroke)
         if frame is not None:  # a frame inside the box: a plate's rim inside its edge
             inside &= frame.inside()
+            cells = digits_in_cells(frame, on_form[0] & inside, on_form[1], in_picture) or cells
         mask, ink, strokes = on_form[0] & inside, on_form[1], on_form[2] & inside
         strokes = strokes if strokes.any() else mask  # the search chose the label
         where = in_picture

@@ -51,6 +51,16 @@ def test_a_house_number_on_a_light_plate_reads_right(model, mnist_test):
         assert read(model, data) == text, (text, turn)
 
 
+def test_one_digit_on_a_plate_with_a_rim_is_read_without_the_rim(model, mnist_test):
+    """A plate's edge found as a box, its rim inside it: the digit is cut
+    from inside the rim, not from inside the edge, rim and all."""
+    for digit, seed in ((1, 3), (4, 0), (7, 1)):
+        rng = np.random.default_rng(seed)
+        cover = numbers.digit_cover(typical(mnist_test, digit), 90, rng)
+        data = numbers.on_a_plate(cover, rng, numbers.PLATES[1], rim=True, turn=(-1) ** seed * 4)
+        assert read(model, data) == str(digit), (digit, seed)
+
+
 def test_an_open_rim_round_a_number_is_taken_out(mnist_test):
     """A rim open on one side (cut where it met a plate's edge) is a frame
     too: its ink lies along its turned rectangle's edges."""
