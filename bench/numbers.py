@@ -24,7 +24,7 @@ import sys
 # project's root comes first instead. (Imported as bench.numbers, the path
 # is left as it is.)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.join(ROOT, "bench"):
+if sys.path and os.path.realpath(sys.path[0] or ".") == os.path.realpath(os.path.join(ROOT, "bench")):
     sys.path[0] = ROOT
 
 import argparse  # noqa: E402

@@ -1,23 +1,28 @@
-"""Frames: a closed line round the writing, of any shape, taken out.
+"""Frames and plates: what a house number is mounted on, taken out.
 
 A house number's plate has a rim with rounded corners; a number on a page
 may have a ring drawn round it; a box photographed askew may have corners
 Hough's straight pieces miss. None of these is a form's straight lines,
-but each is one piece of ink with a hole that holds the writing. Left in,
-the frame goes into the 28x28 input with the digits ("400" on a plate
-reads as one 0). Found, it is a Form of one cell, the frame's inside,
-and its writing is read as a box's is.
+but each is one piece of ink round the writing, holding it in its hole,
+or, open on one side, along its edges. Left in, the frame goes into the
+28x28 input with the digits ("400" on a plate read as one 0). Found, it
+is a Form of one cell, the frame's inside, read as a box's is.
+
+A plate darker than its wall, or lighter and taken for ink, is found as
+the biggest piece of ink, nearly a rectangle, its holes the digits: the
+pipeline then makes it the ground (ground.on_plate) and looks again.
 """
 import cv2
 import numpy as np
 
-from ._shared import components_with_stats
+from ._shared import components_with_stats, stroke_width
 from .forms import Form
 
 RING = 0.4  # a closed frame's hole is this share of its box, and more: a ring, not a blob
 BORDER = 0.12  # an open frame's ink lies within this share of its rectangle's shorter side from its edge
 ALONG = 0.95  # ...this share of it, at least
 HOLDS = 0.3  # the writing inside is this share of the frame's height, and more
+OPEN = 1.5  # a frame open on two sides is this many times as tall as what it holds, and more
 CANDIDATES = 3  # the largest pieces of ink are looked at, no more
 
 
@@ -27,10 +32,13 @@ def frame_round(mask, stroke):
 
     A frame is one of the largest pieces of ink, wider and taller than a
     few strokes, that holds other pieces in it, the tallest of them a good
-    share of its height (a 0 with a speck inside is no frame). It holds
-    them in its largest hole, most of its box (a ring, a rim), or, open on
-    a side (a plate's rim cut where it meets the plate's edge), along the
-    edges of its turned bounding rectangle, all its ink there."""
+    share of its height (a 0 with a speck inside is no frame), clear of
+    it by a stroke (a 0's slash is no digit in a frame). It holds them in
+    its largest hole, most of its box (a ring, a rim), or, open on a side
+    (a plate's rim cut where it meets the plate's edge), along the edges
+    of its turned bounding rectangle, all its ink there, along three
+    sides, or two if it is half as tall again as what it holds."""
+    mask = np.asarray(mask, bool)
     n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
     if n < 3:
         return None  # a frame and something in it are two pieces at least
@@ -40,9 +48,9 @@ def frame_round(mask, stroke):
         if min(w, h) < 4 * stroke:
             continue
         piece = labels == i
-        inside = _hole(piece, x, y, w, h)
+        inside, sides = _hole(piece, x, y, w, h), 4
         if inside is None:
-            inside = _along_edges(piece, stroke)
+            inside, sides = _along_edges(piece, stroke)
         if inside is None:
             continue
         # The pieces inside it: all their ink there.
@@ -50,8 +58,16 @@ def frame_round(mask, stroke):
         whole = (held > 0) & (held >= stats[:, cv2.CC_STAT_AREA])
         whole[0] = whole[i] = False
         hx, hy, hw, hh = cv2.boundingRect(inside.astype(np.uint8))
-        if not whole.any() or stats[whole, cv2.CC_STAT_HEIGHT].max() < HOLDS * hh:
+        tallest = stats[whole, cv2.CC_STAT_HEIGHT].max() if whole.any() else 0
+        if tallest < HOLDS * hh:
             continue  # empty, or specks in a loop
+        if sides < 3 and h < OPEN * tallest:
+            continue  # two sides, no taller than what they hold: a 7's bar and stem
+        # What a frame holds keeps clear of it by a stroke (a 0's slash,
+        # which nearly meets the 0 at both ends, does not).
+        clear = cv2.distanceTransform((~piece).astype(np.uint8), cv2.DIST_L2, 3)
+        if clear[np.isin(labels, np.flatnonzero(whole))].min() < stroke:
+            continue
         rim = cv2.dilate(piece.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
         return Form([(hx, hy, hw, hh)], rim)
     return None
@@ -73,23 +89,39 @@ def _hole(piece, x, y, w, h):
 
 def _along_edges(piece, stroke):
     """The inside of a piece's turned bounding rectangle, a band in from
-    its edges, if all the piece's ink lies in that band; else None."""
+    its edges, if all the piece's ink lies in that band along two of its
+    sides at least, else None; and how many sides it runs along."""
     ys, xs = np.nonzero(piece)
     (cx, cy), (w, h), angle = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
     band = max(2 * stroke, BORDER * min(w, h))
     if min(w, h) < 3 * band:
-        return None
+        return None, 0
     inner = np.zeros(piece.shape, np.uint8)
     corners = cv2.boxPoints(((cx, cy), (w - 2 * band, h - 2 * band), angle))
     cv2.fillPoly(inner, [np.round(corners).astype(np.int32)], 1)
     inner = inner > 0
-    return inner if np.count_nonzero(piece & inner) <= (1 - ALONG) * len(xs) else None
+    if np.count_nonzero(piece & inner) > (1 - ALONG) * len(xs):
+        return None, 0  # ink across its middle
+    # Which sides it runs along: each side's band, cut in ten along it,
+    # has ink in most of its tenths.
+    t = np.radians(angle)
+    u = (xs - cx) * np.cos(t) + (ys - cy) * np.sin(t)  # along the rectangle's w side
+    v = -(xs - cx) * np.sin(t) + (ys - cy) * np.cos(t)  # along its h side
+    sides = 0
+    for across, along, half, length in ((u, v, w / 2, h), (-u, v, w / 2, h),
+                                        (v, u, h / 2, w), (-v, u, h / 2, w)):
+        near = across >= half - band
+        tenths = np.unique(np.clip(((along[near] + length / 2) / length * 10).astype(int), 0, 9))
+        sides += len(tenths) >= 7
+    return (inner, sides) if sides >= 2 else (None, sides)
 
 
 # A plate: the ground is a piece of the picture, the digits its holes ----------------
 
 SQUARE_FILL = 0.9  # a plate fills its turned bounding rectangle this well (an oval 0: 0.79)
 SOLID = 0.3  # ...and its holes are at most this share of it (a bold digit in a box: 43-46%)
+MARGIN = 2.5  # ...and keep this many of their strokes from its edge (plates 2.8-8, bold digits 0.9-2.2),
+TIGHT = 1.2  # ...or this many, if a hole is a digit's shape (bold fonts on tight plates: 1.5-3)
 
 
 def plate_round(found):
@@ -100,8 +132,8 @@ def plate_round(found):
 
     A plate is the biggest piece of ink, clear of the picture's edges,
     nearly a rectangle (turned or not, its corners rounded or not), with
-    holes as tall as a digit in it. Its mask is the rectangle, holes and
-    all."""
+    holes as tall as a digit in it, a few of their strokes in from its
+    edge. Its mask is its outline filled, holes and all."""
     n, labels, stats, _ = components_with_stats(found.astype(np.uint8))
     if n < 2:
         return None
@@ -119,8 +151,29 @@ def plate_round(found):
     cv2.drawContours(filled, [outline], -1, 1, cv2.FILLED)
     holes = (filled > 0) & (piece == 0)
     if np.count_nonzero(holes) > SOLID * np.count_nonzero(filled):
-        return None  # a frame round the digits, or a digit in a box (a plate's holes were 8-21%)
+        return None  # a frame round the digits, or a digit in a box (a plate's holes: 8-21%)
     m, _, hole_stats, _ = components_with_stats(holes.astype(np.uint8))
     if m < 2 or hole_stats[1:, cv2.CC_STAT_HEIGHT].max() < HOLDS * min(rw, rh):
         return None
+    # A plate's digits keep clear of its edge by a few of their strokes; a
+    # bold digit's counters (a block 0, a stencil 8) come within one or two.
+    edge = cv2.distanceTransform(filled, cv2.DIST_L2, 5)
+    margin = edge[holes].min() / stroke_width(holes)
+    if margin < MARGIN and not (margin >= TIGHT and _digit_shaped(holes)):
+        return None
     return filled > 0
+
+
+def _digit_shaped(holes):
+    """Whether a hole is a digit's shape, as a plate's are, not a bold
+    digit's counter (a block 0's oval, a stencil 8's two): it bends (fills
+    under 0.8 of its convex hull: a 2, a 7) or has an island (a 0, a 6)."""
+    contours, hierarchy = cv2.findContours(holes.astype(np.uint8), cv2.RETR_CCOMP,
+                                           cv2.CHAIN_APPROX_SIMPLE)
+    for contour, link in zip(contours, hierarchy[0]):
+        if link[3] >= 0:
+            return True  # an island in a hole
+        hull = cv2.contourArea(cv2.convexHull(contour))
+        if hull > 0 and cv2.contourArea(contour) < 0.8 * hull:
+            return True
+    return False

@@ -166,9 +166,12 @@ def find_ground(work):
 
 def on_plate(work, plate, plate_was_dark):
     """The ground of a plate (its mask in `work`) taken for ink: the wall
-    round it painted over in the plate's own level, a stroke's width in
-    from its edge, and its ink the other way round from the plate."""
+    round it painted over in the plate's own level, two pixels in from its
+    edge (past its blurred rim), and its ink the other way round from the
+    plate. None if nothing is left of the plate inside that."""
     inner = cv2.erode(plate.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    if not inner.any():
+        return None
     painted = work.copy()
     painted[~inner] = np.uint8(np.median(work[inner]))
     return Ground(painted, not plate_was_dark, ~inner, None)

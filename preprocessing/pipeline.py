@@ -80,8 +80,11 @@ def _find(img, seen, coarse=True):
     """Stages 1 to 3, first in a coarse working copy (if coarse): most
     photos' pens are bold enough there, and the search then costs a
     quarter. A thin pen, or a digit lost there, is looked for again in the
-    finer copy."""
-    if coarse and max(img.shape) > COARSE_SIZE:
+    finer copy. (The coarse copy is a whole fraction of the picture, as
+    resize_longest makes it, and never smaller than MIN_WORK_SIZE: a
+    picture under 512 pixels is looked at in the finer copy only.)"""
+    longest = max(np.shape(img)[:2])
+    if coarse and longest > COARSE_SIZE and longest / np.ceil(longest / COARSE_SIZE) >= MIN_WORK_SIZE:
         try:
             found = _find_at(img, seen, COARSE_SIZE)
             if found.search.stroke >= BOLD:
@@ -89,6 +92,7 @@ def _find(img, seen, coarse=True):
                 return found
         except NoDigitFound:
             pass
+        seen.clear()  # the steps are the finer copy's
     return _find_at(img, seen, WORK_SIZE)
 
 
@@ -122,11 +126,12 @@ def _find_at(img, seen, largest):
     # erased, the digit's strokes picked from specks, lines and thumbs.
     search = find_digit(page.picture)
     plate = plate_round(search.found)
-    if plate is not None:
+    on = None if plate is None else on_plate(work, plate, ground.dark_ink)
+    if on is not None:
         # The "ink" was a house number's plate standing out of the wall: the
         # plate is the ground, the wall around it painted over, the digits
         # its holes, the other way round from the plate.
-        ground = on_plate(work, plate, ground.dark_ink)
+        ground = on
         page = quieten(ground.picture if ground.dark_ink else 255 - ground.picture)
         search = find_digit(page.picture)
     if ground.around is not None and runs_along(search.found, ground.around):
@@ -168,9 +173,11 @@ def read_number(img, steps=False):
     """Every way the picture's writing may split into digits: a Writing
     whose candidates the network's answers choose from (best_reading).
 
-    A single digit is read as mnist() reads it; a printed box or a comb of
-    boxes gives one digit a cell, empty cells skipped. Raises NoDigitFound
-    as mnist() does.
+    A single digit is read as mnist() reads it; a comb or row of printed
+    boxes gives one digit a cell, empty cells skipped; what is written in
+    one box, on a form's line or in a frame of any shape (frames.py) is
+    read as writing, without them; a house number's plate taken for ink
+    is made the ground. Raises NoDigitFound as mnist() does.
     """
     writing, seen = _keeping_steps(_read_number, img)
     writing.steps = seen if steps else None
@@ -294,7 +301,8 @@ def _zoomed(found, atoms, height, seen, ruled):
     right, bottom = min(w, int(np.ceil(x1 / found.scale))), min(h, int(np.ceil(y1 / found.scale)))
     if min(1.0, WORK_SIZE / max(right - left, bottom - top)) < ZOOM * found.scale:
         return None
-    writing = _read_number(found.img[top:bottom, left:right], seen, zoomed=True, ruled=ruled)
+    writing = _read_number(found.img[top:bottom, left:right], seen, zoomed=True, ruled=ruled,
+                           coarse=False)
     dx, dy = left + found.offset[0], top + found.offset[1]
     for c in writing.candidates:
         c.box = (c.box[0] + dx, c.box[1] + dy, c.box[2], c.box[3])

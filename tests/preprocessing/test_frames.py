@@ -4,6 +4,8 @@ for ink are found, and the number inside is read; a bold digit is neither.
 Pictures are drawn from clear MNIST test digits by bench/numbers.py's
 makers (its "plate" kind).
 """
+import warnings
+
 import cv2
 import numpy as np
 
@@ -125,3 +127,47 @@ def test_a_bold_digit_is_neither_a_plate_nor_a_frame(mnist_test):
         found = pipeline._find(img, {}, coarse=False)
         assert frames.plate_round(found.search.found) is None, digit
         assert frames.frame_round(found.search.mask, found.search.stroke) is None, digit
+
+
+def block_digit(counters):
+    """A bold block digit alone on paper (a stencil's, a seven-segment
+    display's): a filled rectangle with its counters cut out."""
+    img = np.full((300, 300), 235, np.uint8)
+    cv2.rectangle(img, (100, 60), (200, 240), 20, cv2.FILLED)
+    for top, bottom in counters:
+        cv2.rectangle(img, (125, top), (175, bottom), 235, cv2.FILLED)
+    return img
+
+
+def test_a_bold_block_digit_is_no_plate(model):
+    """Its counters are holes near a rectangle's edge, as a plate's digits
+    are; but they come within a stroke or two of it, and are no digit's
+    shape."""
+    for img, digit in ((block_digit([(85, 137), (163, 215)]), 8), (block_digit([(95, 205)]), 0)):
+        assert frames.plate_round(img < 128) is None
+        result = main.Result("picture")
+        main.prepare(result, img, "mnist")
+        main.read_results(model, [result])
+        assert result.number == str(digit)
+
+
+def test_a_tiny_loop_is_no_plate_and_warns_of_nothing():
+    """A few pixels' square in a big picture: no plate is painted from an
+    empty inside (the median of nothing)."""
+    img = np.full((500, 500), 230, np.uint8)
+    cv2.rectangle(img, (250, 250), (257, 257), 20, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            preprocessing.read_number(img)
+        except preprocessing.NoDigitFound:
+            pass
+
+
+def test_frame_round_takes_any_mask_of_ink():
+    """A mask of 0 and 1, or 0 and 255, as well as one of booleans."""
+    mask = np.zeros((100, 100), bool)
+    mask[10:90, 10:14] = mask[10:90, 86:90] = mask[10:14, 10:90] = mask[86:90, 10:90] = True
+    mask[30:70, 45:52] = True  # a 1 inside the frame
+    found = [frames.frame_round(m, 4) for m in (mask, mask.astype(np.uint8), mask * np.uint8(255))]
+    assert all(f is not None and f.cells == found[0].cells for f in found)

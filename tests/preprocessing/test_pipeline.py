@@ -158,6 +158,15 @@ def test_a_thin_pen_or_a_small_digit_is_looked_for_in_the_finer_copy(mnist_test)
         assert not found.coarse and max(found.search.mask.shape) > pipeline.COARSE_SIZE
 
 
+def test_the_coarse_copy_is_never_smaller_than_the_least_working_copy(mnist_test):
+    """A picture under 512 pixels would be halved to under 256, where the
+    filters have too little room: it is looked at in the finer copy only."""
+    for img, _ in big_photos(mnist_test, "thick", count=3):
+        small = cv2.resize(img, (331, 385), interpolation=cv2.INTER_AREA)
+        found = pipeline._find(small, {})
+        assert not found.coarse and max(found.search.mask.shape) >= preprocessing.MIN_WORK_SIZE
+
+
 def test_a_number_is_cut_into_digits_in_the_finer_copy(mnist_test):
     """Where the cuts fall between touching digits matters to a pixel: a
     number found in the coarse copy is read again in the finer one, and
