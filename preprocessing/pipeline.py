@@ -87,7 +87,7 @@ def _find(img, seen, coarse=True):
     if coarse and longest > COARSE_SIZE and longest / np.ceil(longest / COARSE_SIZE) >= MIN_WORK_SIZE:
         try:
             found = _find_at(img, seen, COARSE_SIZE)
-            if found.search.stroke >= BOLD:
+            if found.search.stroke >= BOLD and _clear_of_the_edges(found.search.found):
                 found.coarse = True
                 return found
         except NoDigitFound:
@@ -96,6 +96,18 @@ def _find(img, seen, coarse=True):
     return _find_at(img, seen, WORK_SIZE)
 
 
+def _clear_of_the_edges(found):
+    """Whether what the coarse search found keeps within the picture, as a
+    digit does: a hard shadow's edge across the page, or a table's, comes
+    out of a coarse copy as a band of false ink joined to the digit, too
+    thick for the later stages to tell from a stroke; the finer copy keeps
+    it thin enough."""
+    y0, y1, x0, x1 = bounding_box(found)
+    h, w = found.shape
+    return y1 - y0 <= EDGES * h and x1 - x0 <= EDGES * w
+
+
+EDGES = 0.8  # what the coarse search found spans at most this share of the picture each way
 COARSE_SIZE = 384  # the working copy's longest side, first
 BOLD = 6  # a pen this wide (pixels) in the coarse copy has detail to spare
 

@@ -204,12 +204,13 @@ def test_steps_strip_is_drawn_under_the_figure(model_path, tmp_path):
 def test_the_readmes_numbers_from_the_command_line(model_path):
     """The README's photos of whole numbers, read by main.py as a subprocess:
     a year, a postcode in a comb of boxes, an amount in a labelled field,
-    an amount on a form's printed line."""
+    an amount on a form's printed line, a house number on its plate."""
     photos = os.path.join(SAMPLES, "photos")
-    names = ("2024.jpg", "postcode-comb.jpg", "amount-field.jpg", "amount-on-a-line.jpg")
+    names = ("2024.jpg", "postcode-comb.jpg", "amount-field.jpg", "amount-on-a-line.jpg",
+             "house-number.jpg")
     result = run("main.py", *(os.path.join(photos, n) for n in names), "--json",
                  "--model", model_path)
     assert result.returncode == 0, result.stderr
     read = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["number"] for r in read] == ["2024", "75018", "60192", "31052"]
+    assert [r["number"] for r in read] == ["2024", "75018", "60192", "31052", "147"]
     assert all(len(r["digits"]) == len(r["number"]) and "digit" not in r for r in read)

@@ -184,3 +184,16 @@ def test_a_number_is_cut_into_digits_in_the_finer_copy(mnist_test):
         for ours, theirs in zip(writing.candidates, fine.candidates):
             assert ours.box == theirs.box and np.array_equal(ours.x, theirs.x)
     assert looked_at >= 3
+
+
+def test_a_hard_shadow_across_a_big_photo_is_read_in_the_finer_copy(digits):
+    """A hard shadow's edge joined to the digit spans the picture: the coarse
+    copy's band of false ink is too thick, so the finer copy reads it."""
+    ys, xs = np.mgrid[0:960, 0:1280]
+    page = np.full((960, 1280), 220, np.float32)
+    ink = cv2.resize(digits[0][6], (360, 360), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+    page[300:660, 460:820] -= 190 * ink
+    shade = 1 - 0.5 * cv2.GaussianBlur(((xs - 640) * 0.45 + (ys - 480) - 100 > 0).astype(np.float32),
+                                       (0, 0), 3)
+    found = pipeline._find(np.clip(page * shade, 0, 255).astype(np.uint8), {})
+    assert not found.coarse
