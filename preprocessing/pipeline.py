@@ -256,8 +256,9 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
     atoms, height = writing_pieces(mask | strokes, ink, strokes, search.stroke)
     # (Writing in a form's cell is read by the network however narrow: two
     # 1s on a form's line are no broken 0 more than they are 11.)
-    one_digit = len(atoms) <= 1 or (cells is None and _compact(atoms, height))
-    if found.coarse and atoms and not (one_digit and _compact(atoms, height)):
+    compact = bool(atoms) and _compact(atoms, height)
+    one_digit = len(atoms) <= 1 or (cells is None and compact)
+    if found.coarse and atoms and not (one_digit and compact):
         # More than one digit, perhaps (two touching digits may be one
         # piece in the coarse copy): cut in the finer copy, to the pixel.
         return _read_number(img, seen, zoomed, ruled, coarse=False)
