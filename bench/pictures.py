@@ -361,8 +361,7 @@ def enlarged(kind, data, factor, rng):
     img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     img = cv2.resize(img, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
     if data.startswith(b"\xff\xd8\xff"):
-        img = np.clip(img + rng.normal(0, 3, img.shape), 0, 255).astype(np.uint8)
-        return encode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        return camera(img.astype(np.float32), rng, blur=(0, 0), noise=(3, 3), quality=(90, 91))
     return encode(".png", img)
 
 
