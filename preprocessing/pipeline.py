@@ -253,7 +253,8 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         mask, ink = pen_on_lines(search.ink, search.lines, search.noise, pen)
         mask = without_scraps(mask | strokes, search.stroke)
         strokes = strokes & mask
-    atoms, height = writing_pieces(mask | strokes, ink, strokes, search.stroke)
+    pieces = writing_pieces(mask | strokes, ink, strokes, search.stroke)
+    atoms, height = pieces.atoms, pieces.height
     # (Writing in a form's cell is read by the network however narrow: two
     # 1s on a form's line are no broken 0 more than they are 11.)
     compact = bool(atoms) and _compact(atoms, height)
@@ -279,18 +280,18 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
     if not writing.candidates:
         raise NoDigitFound("no digit found: only specks, no strokes")
     left_end, top_end, right_end, bottom_end = bounds(atoms)
-    if cells is None and right_end - left_end <= WIDEST * height:
+    if cells is None and (right_end - left_end <= WIDEST * height or pieces.lone):
         try:
-            # The writing may be one digit in pieces (a broken 0): one
-            # candidate is the whole of it, as mnist() reads it, if what
-            # mnist() cut out is all of it.
+            # The writing may be one digit in pieces (a broken 0), or one
+            # wide digit cut: one candidate is the whole of it, as mnist()
+            # reads it, if what mnist() cut out is all of it.
             x = _form(found, seen)
-            wx, _, ww, _ = where((left_end, top_end, right_end - left_end, bottom_end - top_end))
+            whole = (left_end, top_end, right_end - left_end, bottom_end - top_end)
+            wx, _, ww, _ = where(whole)
             cx, _, cw, _ = found.box
             if cx <= wx + 0.05 * ww and cx + cw >= wx + 0.95 * ww:
-                box = (found.box[0], found.box[1], found.box[2] * scale, found.box[3] * scale)
                 writing.candidates.append(Candidate(0, len(atoms) - 1, x, found.box,
-                                                    shape_prior(box, height) + ONE_DIGIT))
+                                                    shape_prior(whole, height) + ONE_DIGIT))
         except NoDigitFound:
             pass
     return writing

@@ -36,6 +36,15 @@ class Atom(NamedTuple):
 
 
 @dataclass
+class Pieces:
+    """The writing's atoms in reading order, its digits' typical height,
+    and whether it is one lone group (a piece, with what joins it)."""
+    atoms: list
+    height: float
+    lone: bool = False
+
+
+@dataclass
 class Candidate:
     """Atoms first..last (inclusive) read as one digit: its 28x28 input,
     its box (x, y, w, h) in the original picture's pixels, and the log of
@@ -60,8 +69,8 @@ class Writing:
 # Pieces of writing ------------------------------------------------------------
 
 def writing_pieces(mask, ink, found, stroke):
-    """The atoms of the writing that holds `found` (the strokes the search
-    for a digit chose), in reading order, and the writing's height.
+    """The Pieces of the writing that holds `found` (the strokes the search
+    for a digit chose): its atoms in reading order, and its height.
 
     mask: all the ink in the working copy; ink: its ink map.
     """
@@ -71,7 +80,7 @@ def writing_pieces(mask, ink, found, stroke):
     seeds[np.unique(labels[found & mask])] = True
     seeds[0] = False
     if not seeds.any():
-        return [], 0.0
+        return Pieces([], 0.0)
     darkness = np.bincount(labels.ravel(), weights=np.square(ink).ravel(), minlength=n) / np.maximum(area, 1)
     tall = h[seeds] >= 0.5 * h[seeds].max()
     height = float(np.median(h[seeds][tall]))
@@ -114,16 +123,18 @@ def writing_pieces(mask, ink, found, stroke):
     heights = np.array([(y + h)[g].max() for g in groups]) - tops
     if len(heights):
         height = float(np.median(heights[heights >= 0.5 * heights.max()]))
-    # A lone piece is cut only if far wider than any digit (a wide 0, a 5
-    # whose hat reaches far out, are one).
-    widest = 0.9 * height if np.count_nonzero(heights >= TALL * height) >= 2 else 1.6 * height
+    # A lone piece is cut if wider than most digits (two touching digits
+    # alone in the picture), and read whole too (a wide 0 or 2, a 5 whose
+    # hat reaches far out): the network chooses.
+    lone = np.count_nonzero(heights >= TALL * height) < 2
+    widest = (LONE if lone else 0.9) * height
     atoms = []
     for group in groups:
         gx0, gy0 = x[group].min(), y[group].min()
         gx1, gy1 = (x + w)[group].max(), (y + h)[group].max()
         local = np.isin(labels[gy0:gy1, gx0:gx1], group)
         atoms += _cut_wide(local, (gx0, gy0), height, stroke, widest)
-    return _in_reading_order(atoms), height
+    return Pieces(_in_reading_order(atoms), height, lone)
 
 
 def _group(labels, x, y, w, h, height, bar):
@@ -189,6 +200,7 @@ def _group(labels, x, y, w, h, height, bar):
     return sorted(groups, key=lambda group: x[group].min())
 
 
+LONE = 1.1  # a lone piece wider than this (of its height) may be two digits
 TALL = 0.6  # a piece this high, relative to the writing, may be a digit on its own
 CLOSE = 0.12  # pieces this near (of the writing's height) may be one digit's
 

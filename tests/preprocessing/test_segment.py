@@ -69,6 +69,28 @@ def test_touching_digits_are_cut_apart(model, mnist_test):
     assert read_right >= 4
 
 
+def test_two_touching_digits_alone_are_two_digits(model, mnist_test):
+    """A pair of touching digits with nothing beside them is one piece not
+    much wider than a digit: it is cut, and read as two."""
+    rng = np.random.default_rng(3)
+    read_right = 0
+    for text in ("53", "20", "35", "63", "25", "38", "56", "32", "50", "23"):
+        data, _ = drawn(mnist_test, text, [-0.08], rng)
+        read_right += read(model, data)[0] == text
+    assert read_right >= 7  # 4 when such a piece was cut only if 1.6 times as wide as high
+
+
+def test_a_wide_digit_alone_is_still_one_digit(model, mnist_test):
+    """A 2 drawn half as wide again as it is high is cut like a touching
+    pair, and read whole all the same."""
+    rng = np.random.default_rng(4)
+    for digit in (2, 0, 5):
+        cover = numbers.digit_cover(typical(mnist_test, digit), 90, rng)
+        wide = cv2.resize(cover, (int(1.5 * cover.shape[0]), cover.shape[0]))
+        data = numbers.photograph(wide, rng, (300, 360), pens=PENS[1:2], light=0.3)
+        assert read(model, data)[0] == str(digit)
+
+
 def test_a_broken_stroke_and_a_detached_bar_join_their_digit(model, mnist_test):
     """A 0 drawn in two arcs with a gap between them, and a 5 whose bar is
     apart from its body, each read as one digit."""
