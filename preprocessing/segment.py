@@ -342,6 +342,10 @@ def candidates(atoms, ink, height, to_picture):
 
 
 CUT = 0.5  # the log-cost of cutting through a stroke's width of ink
+# What each digit read gains: the network is sure of much (a 1 and a 7
+# close together read as one 0 as surely as apart), and of two readings
+# as sure, the one with more digits is the likelier.
+EACH = 0.1
 GAP = 0.35  # atoms further apart than this share of the writing's height are two digits
 
 
@@ -404,7 +408,8 @@ def _pieces(mask):
 def best_reading(writing, probabilities):
     """The candidates that read the writing best, in order: the split of
     its atoms into runs whose digits the network is surest of (the sum of
-    the logs of each digit's top probability, and of its shape's prior),
+    the logs of each digit's top probability, and of its shape's prior,
+    and EACH a digit),
     found by dynamic programming. probabilities: one row per candidate."""
     score = np.full(writing.atoms + 1, -np.inf)
     score[0] = 0.0
@@ -417,7 +422,7 @@ def best_reading(writing, probabilities):
             score[last + 1], came[last + 1] = score[last] + writing.skips[last], -1
         for i in ending.get(last, []):
             c = writing.candidates[i]
-            total = score[c.first] + np.log(max(float(np.max(probabilities[i])), 1e-9)) + c.prior
+            total = score[c.first] + np.log(max(float(np.max(probabilities[i])), 1e-9)) + c.prior + EACH
             if total > score[last + 1]:
                 score[last + 1], came[last + 1] = total, i
     chosen, at = [], writing.atoms

@@ -177,6 +177,21 @@ def test_best_reading_chooses_the_split_the_network_is_surest_of():
     assert preprocessing.best_reading(writing, np.array([sure, sure])) == [0]
 
 
+def test_of_two_readings_equally_sure_the_one_with_more_digits_wins():
+    """A 1 beside a 7 may read as one 0 as surely as a 1 and a 7 (the
+    network is sure of much): the reading with more digits is chosen,
+    in either order of the candidates."""
+    C = preprocessing.Candidate
+    x = np.zeros((28, 28), np.float32)
+    sure = np.full(10, 1e-5)
+    sure[0] = 0.9999
+    candidates = [C(0, 1, x, None), C(0, 0, x, None), C(1, 1, x, None)]
+    for order in (candidates, candidates[::-1]):
+        writing = preprocessing.Writing(2, order)
+        chosen = preprocessing.best_reading(writing, np.array([sure] * 3))
+        assert [(order[i].first, order[i].last) for i in chosen] == [(0, 0), (1, 1)]
+
+
 def test_a_small_number_on_a_big_page_is_read_from_the_picture_itself(model, mnist_test):
     """A number across an eighth of a 12-megapixel photo of a page: in the
     working copy its digits are 20 pixels high and lose their loops; it is
