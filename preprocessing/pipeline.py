@@ -290,14 +290,15 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
             wx, _, ww, _ = where(whole)
             cx, _, cw, _ = found.box
             if cx <= wx + 0.05 * ww and cx + cw >= wx + 0.95 * ww:
+                surer = 0.0 if _apart(atoms, height) else ONE_DIGIT
                 writing.candidates.append(Candidate(0, len(atoms) - 1, x, found.box,
-                                                    shape_prior(whole, height) + ONE_DIGIT))
+                                                    shape_prior(whole, height) + surer))
         except NoDigitFound:
             pass
     return writing
 
 
-ONE_DIGIT = 0.5  # how much surer a split must be than reading the writing as one digit
+ONE_DIGIT = 0.5  # how much surer a split must be than reading the writing as one digit (in touching pieces)
 ZOOM = 2  # writing cut out of a reduced picture is read again if it gains this much resolution
 
 
@@ -321,15 +322,33 @@ def _zoomed(found, atoms, height, seen, ruled):
     for c in writing.candidates:
         c.box = (c.box[0] + dx, c.box[1] + dy, c.box[2], c.box[3])
     return writing
-COMPACT = 1.1  # writing no wider than this, relative to its height, is one digit
+COMPACT = 1.1  # writing no wider than this, relative to its height, is one digit...
+APART = 0.08  # ...unless a gap this wide (of its height) parts its tall pieces
 
 
 def _compact(atoms, height):
     """Whether the writing's tall pieces (not scraps of a ruled line, nor
     specks) lie within one digit's width: one digit in pieces (a thin pen's
-    broken strokes, a digit crossed by ruled lines), not a number."""
-    left, _, right, _ = bounds([a for a in atoms if a.box[3] >= TALL * height] or atoms)
-    return right - left <= COMPACT * height
+    broken strokes, a digit crossed by ruled lines), not a number; unless
+    they stand apart."""
+    left, _, right, _ = bounds(_tall(atoms, height))
+    return right - left <= COMPACT * height and not _apart(atoms, height)
+
+
+def _apart(atoms, height):
+    """Whether a clear gap parts the writing's tall pieces side by side:
+    two digits, however narrow together (a 7 and a 1, "11")."""
+    spans = sorted((a.box[0], a.box[0] + a.box[2]) for a in _tall(atoms, height))
+    reach = spans[0][1]
+    for start, end in spans[1:]:
+        if start - reach >= APART * height:
+            return True
+        reach = max(reach, end)
+    return False
+
+
+def _tall(atoms, height):
+    return [a for a in atoms if a.box[3] >= TALL * height] or atoms
 
 
 def lies_flat(mask):

@@ -80,6 +80,18 @@ def test_two_touching_digits_alone_are_two_digits(model, mnist_test):
     assert read_right >= 7  # 4 when such a piece was cut only if 1.6 times as wide as high
 
 
+def test_a_1_beside_a_digit_is_two_digits(model, mnist_test):
+    """A 1 and its neighbour, a clear gap between, are no wider together
+    than one digit: they are two digits all the same ("11", "17")."""
+    rng = np.random.default_rng(5)
+    read_right = 0
+    texts = ("71", "17", "11", "14", "41", "91", "19", "13", "31", "15", "16", "61")
+    for text in texts:
+        data, _ = drawn(mnist_test, text, [0.15], rng)
+        read_right += read(model, data)[0] == text
+    assert read_right >= 11  # none when such writing was one digit for its width
+
+
 def test_a_wide_digit_alone_is_still_one_digit(model, mnist_test):
     """A 2 drawn half as wide again as it is high is cut like a touching
     pair, and read whole all the same."""
