@@ -337,14 +337,28 @@ def _compact(atoms, height):
 
 def _apart(atoms, height):
     """Whether a clear gap parts the writing's tall pieces side by side:
-    two digits, however narrow together (a 7 and a 1, "11")."""
-    spans = sorted((a.box[0], a.box[0] + a.box[2]) for a in _tall(atoms, height))
-    reach = spans[0][1]
-    for start, end in spans[1:]:
-        if start - reach >= APART * height:
-            return True
-        reach = max(reach, end)
+    two digits, however narrow together (a 7 and a 1, "11"). The gap may
+    lean as the writing does (an italic "11", whose boxes overlap)."""
+    tall = _tall(atoms, height)
+    if len(tall) < 2:
+        return False
+    points = []
+    for atom in tall:
+        ys, xs = np.nonzero(atom.mask)
+        points.append((xs + atom.box[0], ys + atom.box[1]))
+    middle = np.mean([a.box[1] + a.box[3] / 2 for a in tall])
+    for lean in SLANTS:  # across the writing, as if it were upright
+        spans = sorted(((xs - lean * (ys - middle)).min(), (xs - lean * (ys - middle)).max())
+                       for xs, ys in points)
+        reach = spans[0][1]
+        for start, end in spans[1:]:
+            if start - reach > APART * height:
+                return True
+            reach = max(reach, end)
     return False
+
+
+SLANTS = np.linspace(-0.5, 0.5, 11)  # how far the writing may lean (0.5: 27 degrees)
 
 
 def _tall(atoms, height):

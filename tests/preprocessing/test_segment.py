@@ -92,6 +92,19 @@ def test_a_1_beside_a_digit_is_two_digits(model, mnist_test):
     assert read_right >= 11  # none when such writing was one digit for its width
 
 
+def test_an_italic_11_is_two_digits(model, mnist_test):
+    """Two 1s leaning 17-27 degrees, their boxes overlapping across: the
+    gap between them leans too, and they are two digits."""
+    rng = np.random.default_rng(6)
+    for lean in (0.3, 0.5):
+        covers = [numbers.digit_cover(typical(mnist_test, 1), 90, rng) for _ in "11"]
+        cover, _ = numbers.line_of_digits(covers, [0.25 * 90], rng)
+        h, w = cover.shape
+        italic = cv2.warpAffine(cover, np.float32([[1, -lean, lean * h], [0, 1, 0]]), (w + int(lean * h), h))
+        data = numbers.photograph(italic, rng, (h + 200, italic.shape[1] + 200), pens=PENS[1:2], light=0.3)
+        assert read(model, data)[0] == "11"
+
+
 def test_a_wide_digit_alone_is_still_one_digit(model, mnist_test):
     """A 2 drawn half as wide again as it is high is cut like a touching
     pair, and read whole all the same."""
