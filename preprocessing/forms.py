@@ -188,6 +188,7 @@ def _find_form(mask, segments, stroke, ruled, shrinking=(1.0,)):
 WRITTEN_ON = 1.2  # a printed line is this many times as long as the writing on it, and more
 THINNER = 0.8  # ...and thinner than the pen, this share of its stroke at most
 ALONE = 0.3  # ...and has nothing else across it over this share of its length
+UNDERLINED = 2.0  # ...or this many times as long, however thick
 
 
 def _line_to_write_on(mask, lines, stroke, ruled):
@@ -202,8 +203,9 @@ def _line_to_write_on(mask, lines, stroke, ruled):
     if line.length < 30 or (ruled and runs_off(line, w)):
         return None
     thickness = thickness_of(mask, line)
-    if thickness > THINNER * stroke:
-        return None  # as thick as the pen: a stroke of the writing, not printed
+    # As thick as the pen, it is a stroke of the writing, unless it is long
+    # enough to underline it (below).
+    thick = thickness > THINNER * stroke
     if straight_length(line, max(3.0, thickness) + 1) < 0.85 * line.length:
         return None
     printed = middle_of(mask, line, thickness)
@@ -223,10 +225,13 @@ def _line_to_write_on(mask, lines, stroke, ruled):
     height = float(np.median(ph[over][tall]))
     if line.length < WRITTEN_ON * height or height < 4 * thickness:
         return None
-    # Printed first, it reaches past the writing (two 2s' joined feet do not).
-    reach = max(line.x1 - (x + pw)[over].max(), x[over].min() - line.x0)
-    if reach < 0.25 * height:
-        return None
+    # Printed first, it reaches past the writing (two 2s' joined feet do
+    # not); a line twice as long as the writing is high is the writing
+    # underlined, by pen or printed, however far it reaches.
+    if line.length < UNDERLINED * height:
+        reach = max(line.x1 - (x + pw)[over].max(), x[over].min() - line.x0)
+        if thick or reach < 0.25 * height:
+            return None
     bottom = line.y((line.x0 + line.x1) / 2)
     top = max(0.0, bottom - 3 * height)
     cell = (int(max(0, line.x0 - 0.25 * height)), int(top),

@@ -227,6 +227,21 @@ def test_a_number_written_on_a_printed_line_is_read_without_it(model, mnist_test
         assert all(d.box[1] + d.box[3] <= line + 3 for d in result.digits)  # no box takes it in
 
 
+def test_a_number_underlined_by_pen_is_read_without_the_line(model, mnist_test):
+    """A line drawn with the pen under the writing, touching its digits'
+    feet (it joined every digit into one piece, and "2024" read 612021):
+    twice as long as the writing is high, it is taken out as a form's line."""
+    for seed, text in enumerate(("2024", "517", "90")):
+        rng = np.random.default_rng([45, seed])
+        covers = [numbers.digit_cover(typical(mnist_test, int(c)), 90, rng) for c in text]
+        cover, _ = numbers.line_of_digits(covers, np.full(len(text), 0.3 * 90), rng)
+        ys, xs = np.nonzero(cover > 0.05)
+        cv2.line(cover, (xs.min() - 20, ys.max() + 4), (xs.max() + 20, ys.max() + 7), 1.0, 7)
+        data = numbers.photograph(cover, rng, (cover.shape[0] + 200, cover.shape[1] + 200),
+                                  pens=PENS[1:2], light=0.3)
+        assert read(model, data).number == text
+
+
 @pytest.mark.parametrize("foot", [False, True])
 def test_a_pens_own_straight_stroke_is_no_line_to_write_on(foot):
     """A 7's long bar (the stem hangs from it), or two 2s' joined feet
