@@ -71,6 +71,17 @@ def robust_sigma(values):
     return 1.4826 * float(np.median(np.abs(values - np.median(values))))
 
 
+def paper_sigma(values):
+    """robust_sigma of a page that may be a third lines or more (dense
+    squared paper): measured on the paper's lower side only, which the
+    lines above it leave alone, and no more than robust_sigma."""
+    values = values.ravel()[::max(1, values.size // 50_000)]
+    if values.size == 0:
+        return 0.0
+    low, high = np.percentile(values, [5, 30])
+    return min(robust_sigma(values), float(high - low) / 1.12)  # 1.12 sigmas apart
+
+
 def noise_level(img):
     """Standard deviation of a uint8 picture's pixel noise, ignoring its content
     (Immerkaer 1996, with a median so that stroke edges do not count)."""

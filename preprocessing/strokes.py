@@ -15,7 +15,7 @@ from typing import Optional
 import cv2
 import numpy as np
 
-from ._shared import (NoDigitFound, components_with_stats, gradient, noise_level,
+from ._shared import (NoDigitFound, components_with_stats, gradient, noise_level, paper_sigma,
                       robust_sigma, straight_line, stroke_width)
 from .ink import _paper_side, ink_map, paper_under_ink, threshold_ink
 from .lines import _one_line, find_lines, without_lines
@@ -69,7 +69,7 @@ def _look_for_digit(work, widest, stand_out=8):
     # shadows: against the coarse one a shadow looks like ink and hides them.
     thin = max(2, round(0.025 * max(work.shape)))
     line_ink = ink_map(work, paper_under_ink(work, thin))
-    lines = find_lines(line_ink, max(robust_sigma(line_ink), pixel_noise), thin, sides=ink)
+    lines = find_lines(line_ink, max(paper_sigma(line_ink), pixel_noise), thin, sides=ink)
     if _one_line(lines):
         # A notebook's ruling shows more than one line; a single straight
         # stroke across the whole picture is more likely a big 1.
