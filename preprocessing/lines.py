@@ -40,6 +40,15 @@ def _blocks(shape, size):
     return int(np.ceil(max(shape) / size))
 
 
+def _pieces(small):
+    """Hough's pieces of lines a quarter of the picture long, as rows of
+    x0, y0, x1, y1, or None."""
+    sh, sw = small.shape
+    segments = cv2.HoughLinesP(small, 1, np.pi / 360, threshold=min(sh, sw) // 4,
+                               minLineLength=min(sh, sw) // 4, maxLineGap=max(sh, sw) // 40)
+    return None if segments is None else segments.reshape(-1, 4)
+
+
 def _search(ink, noise, thin, sides, size, first=False):
     """find_lines' search, its pieces looked for on a copy at most `size`
     pixels across; with `first`, only until a line is found."""
@@ -54,10 +63,17 @@ def _search(ink, noise, thin, sides, size, first=False):
     small = (cv2.resize(mask * 255, (-(-w // k), -(-h // k)), interpolation=cv2.INTER_AREA) > 0
              ).astype(np.uint8)
     sh, sw = small.shape
-    segments = cv2.HoughLinesP(small, 1, np.pi / 360, threshold=min(sh, sw) // 4,
-                               minLineLength=min(sh, sw) // 4, maxLineGap=max(sh, sw) // 40)
+    segments = _pieces(small)
     if segments is None:
         return None
+    upright = np.abs(segments[:, 2] - segments[:, 0]) < np.abs(segments[:, 3] - segments[:, 1])
+    if upright.mean() < 0.05 and np.count_nonzero(small.mean(axis=0) >= 0.6) >= 3:
+        # Dense squared paper: on its lattice the Hough transform may find
+        # the level family (and diagonals) only, though whole columns are
+        # ink. The lattice turned a quarter shows it the upright family.
+        turned = _pieces(np.ascontiguousarray(small.T))
+        if turned is not None:
+            segments = np.concatenate([segments, turned[:, [1, 0, 3, 2]]])
     near_ink = cv2.dilate(mask, np.ones((5, 5), np.uint8))
     peak = side_peak = None  # made when a piece first runs from edge to edge
     # The ink's pixels, by row and by column, to pick those near each piece.
@@ -68,9 +84,12 @@ def _search(ink, noise, thin, sides, size, first=False):
     sets = [np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)]
     found = ([], [])  # each line's direction, a point on it and its drawn width, by family
     ends = np.minimum(segments.reshape(-1, 4) * k + k // 2, [w - 1, h - 1, w - 1, h - 1])
-    # Dense squared paper gives hundreds of pieces: the longest first.
+    # Dense squared paper gives hundreds of pieces: the longest first, a
+    # hundred of each family (the longer family's would crowd out the other's).
     ends = ends[np.argsort(-np.hypot(ends[:, 2] - ends[:, 0], ends[:, 3] - ends[:, 1]))]
-    for x0, y0, x1, y1 in ends.tolist()[:200]:
+    level = np.abs(ends[:, 2] - ends[:, 0]) >= np.abs(ends[:, 3] - ends[:, 1])
+    ends = np.concatenate([ends[level][:100], ends[~level][:100]])
+    for x0, y0, x1, y1 in ends.tolist():
         horizontal = abs(x1 - x0) >= abs(y1 - y0)
         if sets[horizontal][(y0 + y1) // 2, (x0 + x1) // 2]:
             continue  # found already
@@ -113,10 +132,15 @@ def _search(ink, noise, thin, sides, size, first=False):
             side_peak = peak if sides is ink else cv2.dilate(sides, np.ones((3, 3), np.uint8))
         contrast = float(np.median(peak[on]))
         tolerance = max(3 * noise, 0.5 * contrast)
-        side_a, side_b = _beside((h, w), chord, (vx, vy), thin)
-        a, b = sides[side_a], sides[side_b]
-        valley = (np.abs(a - b) <= tolerance) & (side_peak[on] - np.maximum(a, b) >= tolerance)
-        if contrast < 3 * noise or valley.mean() < 0.3:
+        # (Its sides are looked at `thin` away, and nearer: on dense
+        # squared paper, `thin` away may be the next line.)
+        valley = 0.0
+        for offset in (thin, max(3, thin // 3)):
+            side_a, side_b = _beside((h, w), chord, (vx, vy), offset)
+            a, b = sides[side_a], sides[side_b]
+            valley = max(valley, float(np.mean((np.abs(a - b) <= tolerance)
+                                               & (side_peak[on] - np.maximum(a, b) >= tolerance))))
+        if contrast < 3 * noise or valley < 0.3:
             continue
         # Its width: the ink in a band around it, less the band's share of
         # the picture's other ink (grain, the digit, crossing lines).
