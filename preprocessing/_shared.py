@@ -73,13 +73,19 @@ def robust_sigma(values):
 
 def paper_sigma(values):
     """robust_sigma of a page that may be a third lines or more (dense
-    squared paper): measured on the paper's lower side only, which the
-    lines above it leave alone, and no more than robust_sigma."""
+    squared paper). Such lines spread the whole page's values: when the
+    paper's lower side alone, which lines above it leave alone, spreads
+    under LINED of that, it is the paper's; otherwise robust_sigma (a
+    page's grain need not spread evenly both ways)."""
     values = values.ravel()[::max(1, values.size // 50_000)]
     if values.size == 0:
         return 0.0
     low, high = np.percentile(values, [5, 30])
-    return min(robust_sigma(values), float(high - low) / 1.12)  # 1.12 sigmas apart
+    whole, lower = robust_sigma(values), float(high - low) / 1.12  # 1.12 sigmas apart
+    return lower if lower < LINED * whole else whole
+
+
+LINED = 0.6  # the paper's lower side spreads under this share of the whole page's: lines spread it
 
 
 def noise_level(img):

@@ -65,6 +65,16 @@ def bench_picture(mnist_test, kind, n):
     return numbers.make_number(kind, x, y, np.random.default_rng([0, numbers.KINDS.index(kind), n]))
 
 
+def test_a_box_in_a_narrow_picture_is_no_ruled_page(model, mnist_test):
+    """A box whose sides run most of the way across a narrow picture (bench
+    picture 4 of `box`): with the paper's grain measured on its lower side
+    only, the grain stood out as ink all along the box's sides, which were
+    taken for a ruled page's lines, and read as 1s either side of the 2
+    ("121"). That measure is kept for pages that lines spread."""
+    data, number = bench_picture(mnist_test, "box", 4)
+    assert read(model, data).number == number == "2"
+
+
 def test_a_digit_filling_its_box_splits_no_box(model, mnist_test):
     """Digits nearly as tall as their box (bench pictures): Hough runs their
     upright strokes on to the box's top and bottom lines, which must not
