@@ -75,6 +75,24 @@ def test_a_box_in_a_narrow_picture_is_no_ruled_page(model, mnist_test):
     assert read(model, data).number == number == "2"
 
 
+def test_a_wide_digit_in_a_box_is_one_digit(model, mnist_test):
+    """A 0 and a 2 written wide in a printed box: one piece, wider than
+    1.1 of its height, which outside a box may be two touching digits
+    (the 0 read 67). In a box it is one digit unless far wider."""
+    rng = np.random.default_rng(56)
+    for digit in (0, 2):
+        cover = numbers.digit_cover(typical(mnist_test, digit), 70, rng)
+        cover = cv2.resize(cover, (int(1.35 * cover.shape[0]), cover.shape[0]))
+        form, line = numbers.form_boxes(1, 130, rng)
+        ink = np.zeros(form.shape, np.float32)
+        h, w = cover.shape
+        top, left = line + (130 - h) // 2, line + (130 - w) // 2
+        ink[top:top + h, left:left + w] = cover
+        data = numbers.photograph(ink, rng, (form.shape[0] + 200, form.shape[1] + 200), form=form,
+                                  light=0.4, pens=PENS[:1])
+        assert read(model, data).number == str(digit)
+
+
 def test_a_digit_filling_its_box_splits_no_box(model, mnist_test):
     """Digits nearly as tall as their box (bench pictures): Hough runs their
     upright strokes on to the box's top and bottom lines, which must not
