@@ -227,8 +227,13 @@ def _line_to_write_on(mask, lines, stroke, ruled):
         return None
     # Printed first, it reaches past the writing (two 2s' joined feet do
     # not); a line twice as long as the writing is high is the writing
-    # underlined, by pen or printed, however far it reaches.
-    if line.length < UNDERLINED * height:
+    # underlined, by pen or printed, however far it reaches, unless a line
+    # as long lies over the writing (a box's top: the box was missed).
+    middle_x = (line.x0 + line.x1) / 2
+    boxed = any(other.length >= 0.8 * line.length
+                and 0.5 * height <= line.y(middle_x) - other.y(middle_x) <= 3 * height
+                for other in lines[1:4])
+    if line.length < UNDERLINED * height or boxed:
         reach = max(line.x1 - (x + pw)[over].max(), x[over].min() - line.x0)
         if thick or reach < 0.25 * height:
             return None

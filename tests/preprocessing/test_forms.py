@@ -270,6 +270,14 @@ def test_a_number_underlined_by_pen_is_read_without_the_line(model, mnist_test):
         assert read(model, data).number == text
 
 
+def test_a_missed_boxs_base_is_no_underline(model, mnist_test):
+    """A field photographed a little turned whose box is not found: its
+    base is twice as long as the writing is high, but the box's top lies
+    over the writing, so it is no underline (taken for one, the box's top
+    and sides went into the digits: 465907 read 54853077)."""
+    assert_read_at_an_angle(model, mnist_test, "field", 35, 0.03)
+
+
 @pytest.mark.parametrize("foot", [False, True])
 def test_a_pens_own_straight_stroke_is_no_line_to_write_on(foot):
     """A 7's long bar (the stem hangs from it), or two 2s' joined feet
