@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ._shared import MIN_WORK_SIZE, WORK_SIZE, NoDigitFound, bounding_box, resize_longest, straight_line
+from ._shared import (MIN_WORK_SIZE, WORK_SIZE, NoDigitFound, bounding_box, resize_longest, straight_line,
+                      stroke_width)
 from .colour import to_8bit, to_grey
 from .crop import cut_out
 from .form import FINE, centre, fit_box, fix_stroke_width, straighten, tutorial
@@ -253,7 +254,7 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         mask, ink = pen_on_lines(search.ink, search.lines, search.noise, pen)
         mask = without_scraps(mask | strokes, search.stroke)
         strokes = strokes & mask
-    pieces = writing_pieces(mask | strokes, ink, strokes, search.stroke, in_a_box=cells is not None)
+    pieces = writing_pieces(mask | strokes, ink, strokes, search.stroke)
     atoms, height = pieces.atoms, pieces.height
     # (Writing in a form's cell is read by the network however narrow: two
     # 1s on a form's line are no broken 0 more than they are 11.)
@@ -342,6 +343,9 @@ def _apart(atoms, height):
     tall = _tall(atoms, height)
     if len(tall) < 2:
         return False
+    widths = [stroke_width(atom.mask) for atom in tall]
+    if max(widths) > PENS_APART * min(widths):
+        return False  # another pen's stroke beside the digit (a pen lying there), not a digit
     points = []
     for atom in tall:
         ys, xs = np.nonzero(atom.mask)
@@ -359,6 +363,7 @@ def _apart(atoms, height):
 
 
 SLANTS = np.linspace(-0.5, 0.5, 11)  # how far the writing may lean (0.5: 27 degrees)
+PENS_APART = 2.0  # strokes this many times as wide as each other are two pens' (a number is one pen's)
 
 
 def _tall(atoms, height):

@@ -68,12 +68,11 @@ class Writing:
 
 # Pieces of writing ------------------------------------------------------------
 
-def writing_pieces(mask, ink, found, stroke, in_a_box=False):
+def writing_pieces(mask, ink, found, stroke):
     """The Pieces of the writing that holds `found` (the strokes the search
     for a digit chose): its atoms in reading order, and its height.
 
-    mask: all the ink in the working copy; ink: its ink map. in_a_box: the
-    writing is in a printed box, where one piece is most likely one digit.
+    mask: all the ink in the working copy; ink: its ink map.
     """
     n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
     x, y, w, h, area = (stats[:, i] for i in range(5))
@@ -124,12 +123,12 @@ def writing_pieces(mask, ink, found, stroke, in_a_box=False):
     heights = np.array([(y + h)[g].max() for g in groups]) - tops
     if len(heights):
         height = float(np.median(heights[heights >= 0.5 * heights.max()]))
-    # A lone piece is cut if wider than most digits (two touching digits
-    # alone in the picture), and read whole too (a wide 0 or 2, a 5 whose
-    # hat reaches far out): the network chooses. In a printed box, only if
-    # far wider than any digit.
+    # A lone piece is cut only if far wider than any digit (a wide 0, a 5
+    # whose hat reaches far out, are one; two touching digits not much
+    # wider than one are read as one: cut, wide 0s split more often than
+    # such pairs are mended), and then read whole too.
     lone = np.count_nonzero(heights >= TALL * height) < 2
-    widest = ((BOXED if in_a_box else LONE) if lone else 0.9) * height
+    widest = (LONE if lone else 0.9) * height
     atoms = []
     for group in groups:
         gx0, gy0 = x[group].min(), y[group].min()
@@ -202,8 +201,7 @@ def _group(labels, x, y, w, h, height, bar):
     return sorted(groups, key=lambda group: x[group].min())
 
 
-LONE = 1.1  # a lone piece wider than this (of its height) may be two digits...
-BOXED = 1.6  # ...or this, in a printed box
+LONE = 1.6  # a lone piece wider than this (of its height) may be two digits
 TALL = 0.6  # a piece this high, relative to the writing, may be a digit on its own
 CLOSE = 0.12  # pieces this near (of the writing's height) may be one digit's
 
