@@ -34,6 +34,8 @@ def fix_stroke_width(digit, width):
     """
     y0, y1, x0, x1 = bounding_box(digit > 0)
     size = max(y1 - y0, x1 - x0)
+    if size == 0:  # no ink: nothing to thicken or thin
+        return digit
     low, high = STROKE_RANGE
     target = min(max(width / size, low), high)
     # Growing strokes by r on each side grows the digit too.

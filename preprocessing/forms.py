@@ -8,7 +8,8 @@ one a cell, in the cells' order, and empty cells are skipped. Left in, the
 box would go into the 28x28 input with the digit (a 7 in a box reads as
 anything but a 7). A form's line to write on ("Amount: ______") is a
 form of one cell, the space over the line: thinner than the pen, and far
-longer than the writing standing on it is high.
+longer than the writing standing on it is high; or, drawn with the pen or
+printed, twice as long as the writing is high (the number underlined).
 """
 from dataclasses import dataclass
 from typing import Optional
@@ -230,10 +231,10 @@ def _line_to_write_on(mask, lines, stroke, ruled):
     # underlined, by pen or printed, however far it reaches, unless a line
     # as long lies over the writing (a box's top: the box was missed).
     middle_x = (line.x0 + line.x1) / 2
-    boxed = any(other.length >= 0.8 * line.length
+    boxed = any(other.length >= 0.8 * line.length and other.x0 <= middle_x <= other.x1
                 and 0.5 * height <= line.y(middle_x) - other.y(middle_x) <= 3 * height
                 for other in lines[1:4])
-    if line.length < UNDERLINED * height or boxed:
+    if line.length < UNDERLINED * height or boxed or not _free_ends(mask, line, thickness, stroke):
         reach = max(line.x1 - (x + pw)[over].max(), x[over].min() - line.x0)
         if thick or reach < 0.25 * height:
             return None
@@ -242,6 +243,20 @@ def _line_to_write_on(mask, lines, stroke, ruled):
     cell = (int(max(0, line.x0 - 0.25 * height)), int(top),
             int(line.length + 0.5 * height), int(bottom + 0.5 * height - top))
     return Form([cell], lines_mask, line=True)
+
+
+def _free_ends(mask, line, thickness, stroke):
+    """Whether no stroke rises from either end of a line: an underline's
+    ends are its own; three 2s' joined feet begin where the first 2's
+    stroke comes down."""
+    h, w = mask.shape
+    for x in (line.x0, line.x1):
+        top = int(line.y(x) - thickness - 2 * stroke)  # (clear of the line's own blurred edge)
+        bottom = int(line.y(x) - thickness)
+        left, right = int(x - 1.5 * stroke), int(x + 1.5 * stroke) + 1
+        if mask[max(0, top):max(0, bottom), max(0, left):min(w, right)].any():
+            return False
+    return True
 
 
 def _form_on(base, lines, uprights, reach, ink, shrinking=(1.0,)):

@@ -135,7 +135,7 @@ def _search(ink, noise, thin, sides, size, first=False):
         # (Its sides are looked at `thin` away, and nearer: on dense
         # squared paper, `thin` away may be the next line.)
         valley = 0.0
-        for offset in (thin, max(3, thin // 3)):
+        for offset in sorted({thin, min(thin, max(3, thin // 3))}, reverse=True):
             side_a, side_b = _beside((h, w), chord, (vx, vy), offset)
             a, b = sides[side_a], sides[side_b]
             valley = max(valley, float(np.mean((np.abs(a - b) <= tolerance)

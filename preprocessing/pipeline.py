@@ -299,7 +299,7 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
     return writing
 
 
-ONE_DIGIT = 0.5  # how much surer a split must be than reading the writing as one digit (in touching pieces)
+ONE_DIGIT = 0.5  # how much surer a split must be than reading the writing as one digit (unless _apart)
 ZOOM = 2  # writing cut out of a reduced picture is read again if it gains this much resolution
 
 
@@ -356,7 +356,7 @@ def _apart(atoms, height):
                        for xs, ys in points)
         reach = spans[0][1]
         for start, end in spans[1:]:
-            if start - reach > APART * height:
+            if start - reach - 1 > APART * height:  # (the pixels between the spans, inclusive)
                 return True
             reach = max(reach, end)
     return False

@@ -38,7 +38,8 @@ class Atom(NamedTuple):
 @dataclass
 class Pieces:
     """The writing's atoms in reading order, its digits' typical height,
-    and whether it is one lone group (a piece, with what joins it)."""
+    and whether it is lone: fewer than two groups as tall as a digit (one
+    digit, perhaps in pieces, and specks or scraps beside it)."""
     atoms: list
     height: float
     lone: bool = False
@@ -346,7 +347,7 @@ CUT = 0.5  # the log-cost of cutting through a stroke's width of ink
 # What each digit read gains: the network is sure of much (a 1 and a 7
 # close together read as one 0 as surely as apart), and of two readings
 # as sure, the one with more digits is the likelier.
-EACH = 0.1
+EACH = 0.05
 GAP = 0.35  # atoms further apart than this share of the writing's height are two digits
 
 
@@ -385,6 +386,8 @@ def digit_input(run, ink):
     level = max(float(np.percentile(region[mask > 0], 90)), 1e-6)
     rim = cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0
     digit = np.where(rim, np.clip((region / level - 0.2) / 0.6, 0, 1), 0).astype(np.float32)
+    if not (digit > 0).any():  # its ink all on lines erased before: nothing left to read
+        raise NoDigitFound("no digit found: only specks, no strokes")
     zoom = INPUT_SIZE / max(digit.shape)
     size = (max(1, round(digit.shape[1] * zoom)), max(1, round(digit.shape[0] * zoom)))
     digit = cv2.resize(digit, size, interpolation=cv2.INTER_AREA if zoom < 1 else cv2.INTER_LINEAR)
@@ -397,12 +400,12 @@ def _thinned_whole(digit):
     in pieces (thinning a bold stroke whose pen pressed unevenly): then as
     it is, whole. (fix_stroke_width pads what it changes.)"""
     fixed = fix_stroke_width(digit, stroke_width(digit > 0.5))
-    if fixed.shape != digit.shape and _pieces(fixed > 0.5) > _pieces(digit > 0.5):
+    if fixed.shape != digit.shape and _piece_count(fixed > 0.5) > _piece_count(digit > 0.5):
         return digit
     return fixed
 
 
-def _pieces(mask):
+def _piece_count(mask):
     return cv2.connectedComponents(mask.astype(np.uint8))[0] - 1
 
 

@@ -297,6 +297,21 @@ def test_a_pens_own_straight_stroke_is_no_line_to_write_on(foot):
     assert preprocessing.find_form(mask > 0, stroke) is None
 
 
+@pytest.mark.parametrize("count", [3, 4])
+def test_many_2s_joined_feet_are_no_underline(count):
+    """Three or four 2s whose feet join in one straight stroke, their tops
+    uneven: the foot is twice as long as they are high, but a 2's stroke
+    comes down at its end, as none does at an underline's."""
+    mask = np.zeros((300, 120 * count + 120), np.uint8)
+    for k in range(count):
+        left, top = 60 + 120 * k, 110 + (k % 2) * 25
+        cv2.ellipse(mask, (left + 55, top), (50, 45), 0, 180, 360, 1, 9)
+        cv2.line(mask, (left + 105, top), (left, 230), 1, 9)
+    cv2.line(mask, (60, 230), (60 + 120 * count, 230), 1, 9)
+    stroke = preprocessing.stroke_width(mask > 0)
+    assert preprocessing.find_form(mask > 0, stroke) is None
+
+
 def test_a_form_photographed_from_one_side_is_squared_up(model, mnist_test):
     """Combs and a field photographed further from one side (bench pictures
     at --form-angle 0.06: corners moved 6%, turned up to 6 degrees): their

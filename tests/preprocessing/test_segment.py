@@ -14,7 +14,7 @@ from bench import numbers
 from bench import pictures
 from bench.pictures import PENS
 from helpers import typical
-from preprocessing import NoDigitFound
+from preprocessing import NoDigitFound, segment
 
 
 def read(model, data):
@@ -202,6 +202,15 @@ def test_best_reading_chooses_the_split_the_network_is_surest_of():
     writing.candidates = writing.candidates[1:2] + writing.candidates[3:]  # no run 1-2
     writing.skips = [-5, -1.0, -1.0]
     assert preprocessing.best_reading(writing, np.array([sure, sure])) == [0]
+
+
+def test_a_run_with_no_ink_left_is_no_digit():
+    """A run of atoms whose ink map is nothing under its mask (its ink was
+    on lines erased before, or on a picture turned dark): "no digit found",
+    not a division by zero (a fuzzed ruled, inverted picture raised it)."""
+    atom = segment.Atom(np.ones((20, 12), bool), (5, 5, 12, 20))
+    with pytest.raises(NoDigitFound):
+        segment.digit_input([atom], np.zeros((40, 30), np.float32))
 
 
 def test_of_two_readings_equally_sure_the_one_with_more_digits_wins():
