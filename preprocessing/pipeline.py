@@ -367,6 +367,7 @@ PENS_APART = 2.0  # strokes this many times as wide as each other are two pens' 
 
 
 def _tall(atoms, height):
+    """The atoms as tall as a digit (all of them if none is)."""
     return [a for a in atoms if a.box[3] >= TALL * height] or atoms
 
 

@@ -124,10 +124,10 @@ def writing_pieces(mask, ink, found, stroke):
     heights = np.array([(y + h)[g].max() for g in groups]) - tops
     if len(heights):
         height = float(np.median(heights[heights >= 0.5 * heights.max()]))
-    # A lone piece is cut only if far wider than any digit (a wide 0, a 5
-    # whose hat reaches far out, are one; two touching digits not much
-    # wider than one are read as one: cut, wide 0s split more often than
-    # such pairs are mended), and then read whole too.
+    # A lone piece is cut only if far wider than any digit: a wide 0, a 5
+    # whose hat reaches far out, are one (cut sooner, wide 0s were split
+    # more often than two touching digits were mended). Cut, it is read
+    # whole too.
     lone = np.count_nonzero(heights >= TALL * height) < 2
     widest = (LONE if lone else 0.9) * height
     atoms = []
