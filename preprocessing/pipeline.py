@@ -258,7 +258,8 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
     atoms, height = pieces.atoms, pieces.height
     # (Writing in a form's cell is read by the network however narrow: two
     # 1s on a form's line are no broken 0 more than they are 11.)
-    compact = bool(atoms) and _compact(atoms, height)
+    apart = bool(atoms) and _apart(atoms, height)
+    compact = bool(atoms) and not apart and _compact(atoms, height)
     one_digit = len(atoms) <= 1 or (cells is None and compact)
     if found.coarse and atoms and not (one_digit and compact):
         # More than one digit, perhaps (two touching digits may be one
@@ -291,7 +292,7 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
             wx, _, ww, _ = where(whole)
             cx, _, cw, _ = found.box
             if cx <= wx + 0.05 * ww and cx + cw >= wx + 0.95 * ww:
-                surer = 0.0 if _apart(atoms, height) else ONE_DIGIT
+                surer = 0.0 if apart else ONE_DIGIT
                 writing.candidates.append(Candidate(0, len(atoms) - 1, x, found.box,
                                                     shape_prior(whole, height) + surer))
         except NoDigitFound:
@@ -323,6 +324,8 @@ def _zoomed(found, atoms, height, seen, ruled):
     for c in writing.candidates:
         c.box = (c.box[0] + dx, c.box[1] + dy, c.box[2], c.box[3])
     return writing
+
+
 COMPACT = 1.1  # writing no wider than this, relative to its height, is one digit...
 APART = 0.08  # ...unless a gap this wide (of its height) parts its tall pieces
 
@@ -330,10 +333,10 @@ APART = 0.08  # ...unless a gap this wide (of its height) parts its tall pieces
 def _compact(atoms, height):
     """Whether the writing's tall pieces (not scraps of a ruled line, nor
     specks) lie within one digit's width: one digit in pieces (a thin pen's
-    broken strokes, a digit crossed by ruled lines), not a number; unless
-    they stand apart."""
+    broken strokes, a digit crossed by ruled lines), not a number, unless
+    they stand apart (_apart, asked first)."""
     left, _, right, _ = bounds(_tall(atoms, height))
-    return right - left <= COMPACT * height and not _apart(atoms, height)
+    return right - left <= COMPACT * height
 
 
 def _apart(atoms, height):
