@@ -24,6 +24,8 @@ from .segment import Atom, Candidate, Writing, digit_input
 
 SQUARE_TO_BASE = np.tan(np.radians(4))  # a form's uprights are within 4 degrees of square to its base
 SQUARE_AT_ENDS = np.tan(np.radians(12))  # (its two ends, within 12)
+PRINTED_RUN = 15  # a printed line runs straight at least this far (pixels)
+PEN_PAST = 0.25  # the pen crossing a line runs on past both its edges by this share of a stroke
 
 
 @dataclass
@@ -43,6 +45,30 @@ class Form:
         for x, y, w, h in self.cells:
             inside[max(0, y):y + h, max(0, x):x + w] = True
         return inside & ~self.lines
+
+    def without_lines(self, mask, stroke):
+        """An ink mask (turned as the form was found) less the printed
+        lines, but not the pen's strokes crossing them: where the ink runs
+        on across a line, past both its edges (a 7's stem through the
+        box's base, a 4 written over its side), that run is the pen's.
+        (A stroke drawn along a line, or touching it, is lost with it.)"""
+        # Each line as what runs straight a third of a cell's side, far
+        # longer than the lines are thick (and a box's corner).
+        run = max(PRINTED_RUN, min(min(w, h) for _, _, w, h in self.cells) // 3)
+        lines = self.lines.astype(np.uint8)
+        level = cv2.morphologyEx(lines, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)) > 0
+        upright = cv2.morphologyEx(lines, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8)) > 0
+        past = max(1.0, PEN_PAST * stroke)
+        pen = np.zeros_like(mask)
+        # Across a level line the run is upright, and the other way round;
+        # where two printed lines cross (a box's corner), neither is the pen.
+        for lines, others, axis in ((level, upright, 0), (upright, level, 1)):
+            on = lines & ~others & mask
+            if on.any():
+                ink_from, ink_to = _run_ends(mask & ~others, axis)
+                line_from, line_to = _run_ends(lines, axis)
+                pen |= on & (ink_from <= line_from - past) & (ink_to >= line_to + past)
+        return mask & (~self.lines | pen)
 
     def empty(self, mask):
         """Whether an ink mask (turned as the form was found) holds nothing
@@ -417,7 +443,31 @@ class _Upright:
     pieces: list  # Hough's segments along it
 
 
+def _run_ends(mask, axis):
+    """Each pixel of a mask: where the run of set pixels through it starts
+    and ends (inclusive), down the columns (axis 0) or along the rows
+    (axis 1), as a row or column number; 0 where unset."""
+    size = mask.shape[axis]
+    lines = np.pad(mask.T if axis == 0 else mask, ((0, 0), (0, 1))).ravel()
+    at = np.arange(lines.size) % (size + 1)
+    starts = lines & ~np.r_[False, lines[:-1]]
+    ids = np.cumsum(starts) * lines
+    first = np.r_[0, at[starts]]
+    last = first + np.bincount(ids, minlength=first.size) - 1
+    ends = [(e[ids] * lines).reshape(-1, size + 1)[:, :-1] for e in (first, last)]
+    return [e.T if axis == 0 else e for e in ends]
+
+
 # Reading a form ---------------------------------------------------------------------
+
+def reaching_in(mask, inside):
+    """The pieces of an ink mask that reach into `inside` (a form's cells)."""
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[labels[mask & inside]] = True
+    keep[0] = False
+    return keep[labels]
+
 
 def digits_in_cells(form, mask, ink, to_picture):
     """One candidate digit for each cell of a form holding a digit; None if

@@ -17,7 +17,7 @@ from .colour import to_8bit, to_grey
 from .crop import cut_out
 from .form import FINE, centre, fit_box, fix_stroke_width, straighten, tutorial
 from .ground import Ground, as_it_is, cut_frame, find_ground, on_plate, runs_along
-from .forms import digits_in_cells, find_form
+from .forms import digits_in_cells, find_form, reaching_in
 from .frames import frame_round, plate_round
 from .ink import Page, quieten, threshold_ink
 from .lines import pen_on_lines, ruled_paper, without_scraps
@@ -227,7 +227,8 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         def in_picture(box):
             return to_picture(form.back(box))
 
-        cells = digits_in_cells(form, on_form[0] & ~form.lines, on_form[1], in_picture)
+        kept = form.without_lines(on_form[0], search.stroke)
+        cells = digits_in_cells(form, kept, on_form[1], in_picture)
     if form is not None and cells is None and form.empty(on_form[0]):
         raise NoDigitFound("no digit found: the printed boxes are empty")
     ink, strokes, where = search.without_lines, search.found, to_picture
@@ -243,8 +244,10 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         frame = None if form.line else frame_round(on_form[0] & inside, search.stroke)
         if frame is not None:  # a frame inside the box: a plate's rim inside its edge
             inside &= frame.inside()
+            kept &= ~frame.lines
             cells = digits_in_cells(frame, on_form[0] & inside, on_form[1], in_picture) or cells
-        mask, ink, strokes = on_form[0] & inside, on_form[1], on_form[2] & inside
+        mask = reaching_in(kept, inside)  # (the writing may run on through the box's lines)
+        ink, strokes = on_form[1], on_form[2] & mask
         strokes = strokes if strokes.any() else mask  # the search chose the label
         where = in_picture
     elif search.lines is not None:
