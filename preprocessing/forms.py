@@ -332,8 +332,11 @@ def _form_on(base, lines, uprights, reach, ink, shrinking=(1.0,)):
            and abs(line.y(first.x) - (base.y(first.x) - height)) <= 2 * reach]
     inner = uprights[1:-1]
     if not top:  # a comb's short teeth, which Hough's pieces may miss
-        inner = sorted(inner + _teeth(ink, base, reach / 1.5, height, first.x, last.x),
-                       key=lambda u: u.x)
+        teeth = _teeth(ink, base, reach / 1.5, height, first.x, last.x)
+        # (Not the comb's two ends again: tall, they would make the short
+        # teeth look like a digit's strokes standing on the line.)
+        inner = sorted([u for u in inner + teeth if first.x + reach < u.x < last.x - reach
+                        and not _pen_thick(ink, u, base, reach / 1.5)], key=lambda u: u.x)
     if top:
         inner = [u for u in inner if base.y(u.x) - u.top >= 0.85 * height]
     elif inner:
@@ -393,7 +396,7 @@ def _teeth(ink, base, thickness, height, first, last):
     starts = np.flatnonzero(solid & ~np.r_[False, solid[:-1]])
     ends = np.flatnonzero(solid & ~np.r_[solid[1:], False])
     for a, b in zip(starts, ends):
-        if b - a + 1 <= 3 * thickness:  # a blob of a digit is wider
+        if b - a + 1 <= _printed_width(thickness):
             x = float(xs[(a + b) // 2])
             column = ink[:int(above[(a + b) // 2]), int(x)]
             gaps = np.flatnonzero(~column[::-1])
@@ -401,6 +404,29 @@ def _teeth(ink, base, thickness, height, first, last):
             y = base.y(x)
             teeth.append(_Upright(x, y - tall, [np.float32([x, y, x, y - tall])]))
     return teeth
+
+
+def _printed_width(thickness):
+    """The widest a printed line `thickness` thick looks, blurred: a pen's
+    stroke, or a blob of a digit, is wider."""
+    return max(2 * thickness, thickness + 3)
+
+
+def _pen_thick(ink, upright, base, thickness):
+    """Whether an upright standing on a comb's base is thicker than a
+    printed line wherever it is inked a quarter, half and three quarters
+    up: a digit's stroke, drawn with a thicker pen. (A tooth a digit
+    touches is thick only there.)"""
+    x = int(round(upright.x))
+    runs = []
+    for share in (0.25, 0.5, 0.75):
+        y = int(round(base.y(upright.x) + share * (upright.top - base.y(upright.x))))
+        if not (0 <= y < ink.shape[0] and 0 <= x < ink.shape[1]) or not ink[y, x]:
+            continue  # (a curved stroke leaves the line Hough fitted)
+        row = ink[y]
+        left, right = np.flatnonzero(~row[:x][::-1]), np.flatnonzero(~row[x:])
+        runs.append((left[0] if left.size else x) + (right[0] if right.size else row.size - x))
+    return bool(runs) and min(runs) > _printed_width(thickness)
 
 
 FORESHORTENED = (1.0, 0.95, 1.05, 0.9, 1.1, 0.85, 1.18, 0.8, 1.25)  # even steps first
