@@ -25,6 +25,7 @@ from .segment import Atom, Candidate, Writing, digit_input
 SQUARE_TO_BASE = np.tan(np.radians(4))  # a form's uprights are within 4 degrees of square to its base
 SQUARE_AT_ENDS = np.tan(np.radians(12))  # (its two ends, within 12)
 PRINTED_RUN = 15  # a printed line runs straight at least this far (pixels)
+ALONG = 0.5  # a pen's stroke along a printed line makes the ink across it this share of a stroke thicker
 PEN_PAST = 0.25  # the pen crossing a line runs on past both its edges by this share of a stroke
 
 
@@ -51,24 +52,41 @@ class Form:
         lines, but not the pen's strokes crossing them: where the ink runs
         on across a line, past both its edges (a 7's stem through the
         box's base, a 4 written over its side), that run is the pen's.
-        (A stroke drawn along a line, or touching it, is lost with it.)"""
-        # Each line as what runs straight a third of a cell's side, far
-        # longer than the lines are thick (and a box's corner).
-        run = max(PRINTED_RUN, min(min(w, h) for _, _, w, h in self.cells) // 3)
-        lines = self.lines.astype(np.uint8)
-        level = cv2.morphologyEx(lines, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)) > 0
-        upright = cv2.morphologyEx(lines, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8)) > 0
+        (A stroke drawn along a line is lost with it: pen_along_lines.)"""
         past = max(1.0, PEN_PAST * stroke)
         pen = np.zeros_like(mask)
-        # Across a level line the run is upright, and the other way round;
-        # where two printed lines cross (a box's corner), neither is the pen.
-        for lines, others, axis in ((level, upright, 0), (upright, level, 1)):
+        for lines, others, axis in self._across():
             on = lines & ~others & mask
             if on.any():
                 ink_from, ink_to = _run_ends(mask & ~others, axis)
                 line_from, line_to = _run_ends(lines, axis)
                 pen |= on & (ink_from <= line_from - past) & (ink_to >= line_to + past)
         return mask & (~self.lines | pen)
+
+    def _across(self):
+        """The level lines, the upright ones, and the axis across each:
+        (level, upright, 0) and (upright, level, 1). A line is what runs
+        straight a third of a cell's side, far longer than the lines are
+        thick; where two cross (a box's corner), neither is the pen's."""
+        run = max(PRINTED_RUN, min(min(w, h) for _, _, w, h in self.cells) // 3)
+        lines = self.lines.astype(np.uint8)
+        level = cv2.morphologyEx(lines, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)) > 0
+        upright = cv2.morphologyEx(lines, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8)) > 0
+        return (level, upright, 0), (upright, level, 1)
+
+    def pen_along_lines(self, mask, stroke):
+        """The printed lines' pixels where the ink across them is thicker
+        than a bare line by half a stroke: a pen's stroke drawn along a
+        line, or touching it (a 0's side on the box's side, a 2's foot on
+        its base). Whether it is the pen's, the network's reading tells."""
+        pen = np.zeros_like(mask)
+        for lines, others, axis in self._across():
+            on = lines & ~others & mask
+            if on.any():
+                ink_from, ink_to = _run_ends(mask & ~others, axis)
+                across = ink_to - ink_from + 1
+                pen |= on & (across >= np.median(across[on]) + max(2.0, ALONG * stroke))
+        return pen
 
     def empty(self, mask):
         """Whether an ink mask (turned as the form was found) holds nothing
@@ -495,10 +513,15 @@ def reaching_in(mask, inside):
     return keep[labels]
 
 
-def digits_in_cells(form, mask, ink, to_picture):
+def digits_in_cells(form, mask, ink, to_picture, along=None):
     """One candidate digit for each cell of a form holding a digit; None if
-    no cell does (a thin pen's loop can look like a box: read it as ink)."""
-    digits = []
+    no cell does (a thin pen's loop can look like a box: read it as ink).
+    along: the lines' pixels a pen's stroke may lie on; a digit touching
+    them is a second candidate with them, after the cells' own (the first
+    `atoms`), and the network's surer reading is chosen."""
+    digits, alternatives = [], []
+    if along is not None:
+        _, wider = cv2.connectedComponents((mask | along).astype(np.uint8), connectivity=8)
     n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
     px, py, pw, ph = (stats[:, i].astype(np.float64) for i in range(4))
     for cx, cy, cw, ch in form.cells:
@@ -518,7 +541,19 @@ def digits_in_cells(form, mask, ink, to_picture):
             x, box = digit_input([Atom(local, (x0, y0, x1 - x0, y1 - y0))], ink)
         except NoDigitFound:
             continue
-        digits.append(Candidate(len(digits), len(digits), x, to_picture(box)))
+        n = len(digits)
+        digits.append(Candidate(n, n, x, to_picture(box)))
+        if along is not None:
+            pieces = np.unique(wider[y0:y1, x0:x1][local])
+            whole = np.isin(wider, pieces[pieces > 0])
+            if np.count_nonzero(whole & along):
+                ys, xs = np.nonzero(whole)
+                wx0, wy0, wx1, wy1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+                try:
+                    x, box = digit_input([Atom(whole[wy0:wy1, wx0:wx1], (wx0, wy0, wx1 - wx0, wy1 - wy0))], ink)
+                    alternatives.append(Candidate(n, n, x, to_picture(box)))
+                except NoDigitFound:
+                    pass
     if not digits:
         return None  # no digit in any cell: what looked like a form may be one
-    return Writing(len(digits), digits)
+    return Writing(len(digits), digits + alternatives)

@@ -228,13 +228,14 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
             return to_picture(form.back(box))
 
         kept = form.without_lines(on_form[0], search.stroke)
-        cells = digits_in_cells(form, kept, on_form[1], in_picture)
+        cells = digits_in_cells(form, kept, on_form[1], in_picture,
+                                form.pen_along_lines(on_form[0], search.stroke))
     if form is not None and cells is None and form.empty(on_form[0]):
         raise NoDigitFound("no digit found: the printed boxes are empty")
     ink, strokes, where = search.without_lines, search.found, to_picture
     if cells is not None:
         if (not form.line and len(form.cells) > 1
-                and not any(c.box[2] > WIDEST * c.box[3] for c in cells.candidates)):
+                and not any(c.box[2] > WIDEST * c.box[3] for c in cells.candidates[:cells.atoms])):
             return cells
         # Writing in one box (a digit, or a number: a house number on its
         # plate, an amount, a date), or on a form's line: read as any other

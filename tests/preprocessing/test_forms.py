@@ -164,6 +164,29 @@ def test_a_number_written_through_its_fields_base_is_read_whole(model, mnist_tes
     assert right >= 3
 
 
+def test_a_digit_drawn_along_its_boxs_lines_keeps_those_strokes(model, mnist_test):
+    """MNIST test digits as tall as 118/130 of their printed box (my
+    drawings): a 0's side, a 2's foot lie on the box's lines and were
+    erased with them (a 0 read 5, a 2 read 5, a 4 read 2). Where the ink
+    across a line is thicker than the bare line, the digit is read with
+    those pixels too, and the network's surer reading chosen (40 such
+    drawings: 32 right, now 35)."""
+    x, y = mnist_test
+    right = 0
+    for n in (2, 21, 28, 32):
+        rng = np.random.default_rng([55, n])
+        i = rng.integers(len(x))
+        form, line = numbers.form_boxes(1, 130, rng)
+        digit = numbers.digit_cover(x[i], 118, rng)[:130, :130]
+        h, w = digit.shape
+        ink = np.zeros(form.shape, np.float32)
+        ink[line + (130 - h) // 2:line + (130 - h) // 2 + h, line + (130 - w) // 2:line + (130 - w) // 2 + w] = digit
+        page = (form.shape[0] + int(rng.integers(100, 400)), form.shape[1] + int(rng.integers(100, 400)))
+        data = numbers.photograph(ink, rng, page, form=form, light=0.4, pens=PENS[:3])
+        right += read(model, data).number == str(y[i])
+    assert right >= 3
+
+
 def thin_comb(mnist_test, n):
     """A colour photo of a comb printed in thin black lines, its teeth a
     third of a cell high, and MNIST test digits written in it with a thick
