@@ -281,7 +281,7 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         closer = _zoomed(found, atoms, height, seen, on_ruled)
         if closer is not None:
             return closer
-    writing = Writing(len(atoms), candidates(atoms, ink, height, where),
+    writing = Writing(len(atoms), candidates(atoms, ink, height, where, pieces.turn),
                       skip_costs(atoms, height))
     if not writing.candidates:
         raise NoDigitFound("no digit found: only specks, no strokes")

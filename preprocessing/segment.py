@@ -13,7 +13,7 @@ classic segmentation by recognition: `best_reading`), so a cut through a 0
 is undone and a joined pair of digits is cut.
 """
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import cv2
 import numpy as np
@@ -43,6 +43,7 @@ class Pieces:
     atoms: list
     height: float
     lone: bool = False
+    turn: float = 0.0  # how far the baseline is turned from level, in degrees (down to the right: +)
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Candidate:
     x: np.ndarray
     box: tuple
     prior: float = 0.0
+    turned: Optional[bool] = None  # read turned level, or as written, or None: the same either way
 
 
 @dataclass
@@ -136,7 +138,10 @@ def writing_pieces(mask, ink, found, stroke):
         gx1, gy1 = (x + w)[group].max(), (y + h)[group].max()
         local = np.isin(labels[gy0:gy1, gx0:gx1], group)
         atoms += _cut_wide(local, (gx0, gy0), height, stroke, widest)
-    return Pieces(_in_reading_order(atoms), height, lone)
+    # The baseline's angle, from the digits' own lower ends (not scraps').
+    along = _baseline([a for a in atoms if a.box[3] >= TALL * height])
+    turn = 0.0 if along is None else float(np.degrees(np.arctan2(along[1], along[0])))
+    return Pieces(_in_reading_order(atoms), height, lone, turn)
 
 
 def _group(labels, x, y, w, h, height, bar):
@@ -308,23 +313,38 @@ def _in_reading_order(atoms):
     """Atoms along the writing's baseline, left to right: by their place
     along the line fitted through their lower ends (a line written uphill,
     or photographed turned)."""
-    if len(atoms) < 3:
+    along = _baseline(atoms)
+    if along is None:
         return sorted(atoms, key=lambda atom: atom.box[0] + atom.box[2] / 2)
-    points = np.float32([(ax + aw / 2, ay + ah) for _, (ax, ay, aw, ah), _ in atoms])
-    vx, vy, _, _ = cv2.fitLine(points, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
-    if vx < 0:
-        vx, vy = -vx, -vy
-    along = points @ np.float32([vx, vy])
-    return [atoms[i] for i in np.argsort(along, kind="stable")]
+    return [atoms[i] for i in np.argsort(_lower_ends(atoms) @ along, kind="stable")]
+
+
+def _baseline(atoms):
+    """The direction (x, y) of the line fitted through three or more atoms'
+    lower ends, left to right; None for fewer."""
+    if len(atoms) < 3:
+        return None
+    vx, vy, _, _ = cv2.fitLine(_lower_ends(atoms), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    return np.float32([vx, vy]) if vx >= 0 else np.float32([-vx, -vy])
+
+
+def _lower_ends(atoms):
+    return np.float32([(ax + aw / 2, ay + ah) for _, (ax, ay, aw, ah), _ in atoms])
 
 
 # Candidate digits ---------------------------------------------------------------
 
-def candidates(atoms, ink, height, to_picture):
+TURNED = 5.0  # writing whose baseline is turned more than this (degrees) may be photographed turned
+
+
+def candidates(atoms, ink, height, to_picture, turn=0.0):
     """Every run of one to RUN atoms that may be one digit, as a Candidate
     with its MNIST-form input. A run spans no gap wider than a third of the
     writing's height (a gap that wide is between digits). to_picture maps a
-    box in the working copy to the original picture's pixels."""
+    box in the working copy to the original picture's pixels. turn: the
+    baseline's angle; turned further than TURNED, each run is also read
+    turned level (a photo taken turned turns the digits too; a line written
+    uphill seldom does), and the network's surer reading is chosen."""
     found = []
     for first in range(len(atoms)):
         for last in range(first, min(first + RUN, len(atoms))):
@@ -339,7 +359,11 @@ def candidates(atoms, ink, height, to_picture):
             except NoDigitFound:
                 continue
             prior = shape_prior(box, height) - atoms[first].cut
-            found.append(Candidate(first, last, x, to_picture(box), prior))
+            turning = abs(turn) > TURNED
+            found.append(Candidate(first, last, x, to_picture(box), prior, False if turning else None))
+            if turning:
+                found.append(Candidate(first, last, digit_input(run, ink, turn)[0], to_picture(box), prior,
+                                       turned=True))
     return found
 
 
@@ -372,8 +396,9 @@ def bounds(run):
             max(a.box[0] + a.box[2] for a in run), max(a.box[1] + a.box[3] for a in run))
 
 
-def digit_input(run, ink):
-    """The 28x28 input of the atoms in `run` read as one digit, and their box."""
+def digit_input(run, ink, turn=0.0):
+    """The 28x28 input of the atoms in `run` read as one digit, and their
+    box; turned back `turn` degrees first if asked."""
     x0, y0, x1, y1 = bounds(run)
     mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
     for atom, (ax, ay, aw, ah), _ in run:
@@ -388,11 +413,25 @@ def digit_input(run, ink):
     digit = np.where(rim, np.clip((region / level - 0.2) / 0.6, 0, 1), 0).astype(np.float32)
     if not (digit > 0).any():  # its ink all on lines erased before: nothing left to read
         raise NoDigitFound("no digit found: only specks, no strokes")
+    if turn:
+        digit = _turned_level(digit, turn)
     zoom = INPUT_SIZE / max(digit.shape)
     size = (max(1, round(digit.shape[1] * zoom)), max(1, round(digit.shape[0] * zoom)))
     digit = cv2.resize(digit, size, interpolation=cv2.INTER_AREA if zoom < 1 else cv2.INTER_LINEAR)
     digit = _thinned_whole(digit)
     return centre(fit_box(straighten(digit))), (x0, y0, x1 - x0, y1 - y0)
+
+
+def _turned_level(digit, turn):
+    """A digit's ink turned back by `turn` degrees, on a canvas that holds all of it."""
+    h, w = digit.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), turn, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    size = (int(np.ceil(h * sin + w * cos)), int(np.ceil(h * cos + w * sin)))
+    matrix[:, 2] += (size[0] - w) / 2, (size[1] - h) / 2
+    turned = cv2.warpAffine(digit, matrix, size, flags=cv2.INTER_LINEAR)
+    ys, xs = np.nonzero(turned > 0.05)
+    return turned[ys.min():ys.max() + 1, xs.min():xs.max() + 1] if ys.size else digit
 
 
 def _thinned_whole(digit):
@@ -414,13 +453,24 @@ def best_reading(writing, probabilities):
     its atoms into runs whose digits the network is surest of (the sum of
     the logs of each digit's top probability, and of its shape's prior,
     and EACH a digit),
-    found by dynamic programming. probabilities: one row per candidate."""
+    found by dynamic programming. probabilities: one row per candidate.
+    Candidates read turned level are read all or none."""
+    as_written = _best(writing, probabilities, False)
+    if not any(c.turned for c in writing.candidates):
+        return as_written[1]
+    return max(as_written, _best(writing, probabilities, True), key=lambda best: best[0])[1]
+
+
+def _best(writing, probabilities, turned):
+    """best_reading of the candidates read turned level or not: its score
+    and the candidates chosen."""
     score = np.full(writing.atoms + 1, -np.inf)
     score[0] = 0.0
     came = [None] * (writing.atoms + 1)  # the candidate ending there, or -1: a skip
     ending = {}
     for i, c in enumerate(writing.candidates):
-        ending.setdefault(c.last, []).append(i)
+        if c.turned is None or c.turned == turned:
+            ending.setdefault(c.last, []).append(i)
     for last in range(writing.atoms):
         if writing.skips is not None and score[last] + writing.skips[last] > score[last + 1]:
             score[last + 1], came[last + 1] = score[last] + writing.skips[last], -1
@@ -435,7 +485,7 @@ def best_reading(writing, probabilities):
         if i >= 0:
             chosen.append(i)
         at = at - 1 if i < 0 else writing.candidates[i].first
-    return chosen[::-1]
+    return score[writing.atoms], chosen[::-1]
 
 
 def skip_costs(atoms, height):
