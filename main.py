@@ -261,6 +261,9 @@ def choose(result, prediction):
         result.error = "the model answered NaN (not a number) for it"
         return
     chosen = preprocessing.best_reading(result.writing, prediction)
+    if not chosen:  # every piece was likelier a speck or a scrap of a line than a digit
+        result.reason = "no digit found: only specks and scraps of lines"
+        return
     result.digits = [Digit(result.writing.candidates[i].x, result.writing.candidates[i].box,
                            prediction[i]) for i in chosen]
 

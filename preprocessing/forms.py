@@ -51,11 +51,13 @@ class Form:
         """An ink mask (turned as the form was found) less the printed
         lines, but not the pen's strokes crossing them: where the ink runs
         on across a line, past both its edges (a 7's stem through the
-        box's base, a 4 written over its side), that run is the pen's.
+        box's base, a 4 written over a lone box's side), that run is the pen's.
         (A stroke drawn along a line is lost with it: pen_along_lines.)"""
         past = max(1.0, PEN_PAST * stroke)
         pen = np.zeros_like(mask)
         for lines, others, axis in self._across():
+            if axis == 1 and len(self.cells) > 1:
+                continue  # (across a side two cells share, two digits touching it would join)
             on = lines & ~others & mask
             if on.any():
                 ink_from, ink_to = _run_ends(mask & ~others, axis)

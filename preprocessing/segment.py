@@ -362,8 +362,11 @@ def candidates(atoms, ink, height, to_picture, turn=0.0):
             turning = abs(turn) > TURNED
             found.append(Candidate(first, last, x, to_picture(box), prior, False if turning else None))
             if turning:
-                found.append(Candidate(first, last, digit_input(run, ink, turn)[0], to_picture(box), prior,
-                                       turned=True))
+                try:
+                    turned = digit_input(run, ink, turn)[0]
+                except NoDigitFound:  # (turning dimmed a thin scrap away: read as written only)
+                    turned = x
+                found.append(Candidate(first, last, turned, to_picture(box), prior, turned=True))
     return found
 
 

@@ -214,3 +214,18 @@ def test_the_readmes_numbers_from_the_command_line(model_path):
     read = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["number"] for r in read] == ["2024", "75018", "60192", "31052", "147"]
     assert all(len(r["digits"]) == len(r["number"]) and "digit" not in r for r in read)
+
+
+def test_writing_read_as_nothing_but_specks_says_so_in_one_line():
+    """When leaving every piece out is likelier than reading any as a digit
+    (a fuzzed 1-pixel strip's scraps), best_reading chooses nothing: the
+    answer is "no digit found", not a crash on the least sure of no digits."""
+    import main
+    import preprocessing
+    C = preprocessing.Candidate
+    result = main.Result("strip.png")
+    result.writing = preprocessing.Writing(1, [C(0, 0, np.zeros((28, 28), np.float32), None, prior=-10.0)],
+                                           skips=[-0.5])
+    main.choose(result, np.full((1, 10), 0.1))
+    assert main.describe(result).startswith("no digit found")
+    assert main.as_json(result)["number"] is None
