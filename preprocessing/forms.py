@@ -47,23 +47,31 @@ class Form:
             inside[max(0, y):y + h, max(0, x):x + w] = True
         return inside & ~self.lines
 
-    def without_lines(self, mask, stroke):
-        """An ink mask (turned as the form was found) less the printed
-        lines, but not the pen's strokes crossing them: where the ink runs
-        on across a line, past both its edges (a 7's stem through the
-        box's base, a 4 written over a lone box's side), that run is the pen's.
-        (A stroke drawn along a line is lost with it: pen_along_lines.)"""
+    def pen_on_lines(self, mask, stroke):
+        """Where the pen's strokes lie on the printed lines, in an ink mask
+        turned as the form was found: (crossing, along).
+
+        crossing: where the ink runs on across a line past both its edges
+        (a 7's stem through the box's base, a 4 written over a lone box's
+        side), that run is the pen's, and is kept when the lines are taken
+        out. along: where the ink across a line is thicker than a bare
+        line by half a stroke, a stroke lies along it or touches it (a 0's
+        side on the box's side, a 2's foot on its base); whether it is the
+        pen's, the network's reading tells (digits_in_cells)."""
         past = max(1.0, PEN_PAST * stroke)
-        pen = np.zeros_like(mask)
+        crossing, along = np.zeros_like(mask), np.zeros_like(mask)
         for lines, others, axis in self._across():
+            on = lines & ~others & mask
+            if not on.any():
+                continue
+            ink_from, ink_to = _run_ends(mask & ~others, axis)
+            across = ink_to - ink_from + 1
+            along |= on & (across >= np.median(across[on]) + max(2.0, ALONG * stroke))
             if axis == 1 and len(self.cells) > 1:
                 continue  # (across a side two cells share, two digits touching it would join)
-            on = lines & ~others & mask
-            if on.any():
-                ink_from, ink_to = _run_ends(mask & ~others, axis)
-                line_from, line_to = _run_ends(lines, axis)
-                pen |= on & (ink_from <= line_from - past) & (ink_to >= line_to + past)
-        return mask & (~self.lines | pen)
+            line_from, line_to = _run_ends(lines, axis)
+            crossing |= on & (ink_from <= line_from - past) & (ink_to >= line_to + past)
+        return crossing, along
 
     def _across(self):
         """The level lines, the upright ones, and the axis across each:
@@ -75,20 +83,6 @@ class Form:
         level = cv2.morphologyEx(lines, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)) > 0
         upright = cv2.morphologyEx(lines, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8)) > 0
         return (level, upright, 0), (upright, level, 1)
-
-    def pen_along_lines(self, mask, stroke):
-        """The printed lines' pixels where the ink across them is thicker
-        than a bare line by half a stroke: a pen's stroke drawn along a
-        line, or touching it (a 0's side on the box's side, a 2's foot on
-        its base). Whether it is the pen's, the network's reading tells."""
-        pen = np.zeros_like(mask)
-        for lines, others, axis in self._across():
-            on = lines & ~others & mask
-            if on.any():
-                ink_from, ink_to = _run_ends(mask & ~others, axis)
-                across = ink_to - ink_from + 1
-                pen |= on & (across >= np.median(across[on]) + max(2.0, ALONG * stroke))
-        return pen
 
     def empty(self, mask):
         """Whether an ink mask (turned as the form was found) holds nothing
@@ -543,8 +537,8 @@ def digits_in_cells(form, mask, ink, to_picture, along=None):
             x, box = digit_input([Atom(local, (x0, y0, x1 - x0, y1 - y0))], ink)
         except NoDigitFound:
             continue
-        n = len(digits)
-        digits.append(Candidate(n, n, x, to_picture(box)))
+        cell = len(digits)
+        digits.append(Candidate(cell, cell, x, to_picture(box)))
         if along is not None:
             pieces = np.unique(wider[y0:y1, x0:x1][local])
             whole = np.isin(wider, pieces[pieces > 0])
@@ -553,7 +547,7 @@ def digits_in_cells(form, mask, ink, to_picture, along=None):
                 wx0, wy0, wx1, wy1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
                 try:
                     x, box = digit_input([Atom(whole[wy0:wy1, wx0:wx1], (wx0, wy0, wx1 - wx0, wy1 - wy0))], ink)
-                    alternatives.append(Candidate(n, n, x, to_picture(box)))
+                    alternatives.append(Candidate(cell, cell, x, to_picture(box)))
                 except NoDigitFound:
                     pass
     if not digits:

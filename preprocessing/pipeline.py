@@ -227,9 +227,10 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         def in_picture(box):
             return to_picture(form.back(box))
 
-        kept = form.without_lines(on_form[0], search.stroke)
-        cells = digits_in_cells(form, kept, on_form[1], in_picture,
-                                form.pen_along_lines(on_form[0], search.stroke))
+        # The lines taken out, but not the pen's strokes crossing them.
+        crossing, along = form.pen_on_lines(on_form[0], search.stroke)
+        kept = on_form[0] & (~form.lines | crossing)
+        cells = digits_in_cells(form, kept, on_form[1], in_picture, along)
     if form is not None and cells is None and form.empty(on_form[0]):
         raise NoDigitFound("no digit found: the printed boxes are empty")
     ink, strokes, where = search.without_lines, search.found, to_picture

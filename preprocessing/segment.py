@@ -346,6 +346,7 @@ def candidates(atoms, ink, height, to_picture, turn=0.0):
     turned level (a photo taken turned turns the digits too; a line written
     uphill seldom does), and the network's surer reading is chosen."""
     found = []
+    turning = abs(turn) > TURNED
     for first in range(len(atoms)):
         for last in range(first, min(first + RUN, len(atoms))):
             run = atoms[first:last + 1]
@@ -359,7 +360,6 @@ def candidates(atoms, ink, height, to_picture, turn=0.0):
             except NoDigitFound:
                 continue
             prior = shape_prior(box, height) - atoms[first].cut
-            turning = abs(turn) > TURNED
             found.append(Candidate(first, last, x, to_picture(box), prior, False if turning else None))
             if turning:
                 try:
