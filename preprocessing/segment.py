@@ -115,17 +115,27 @@ def writing_pieces(mask, ink, found, stroke):
         _, sides, _ = cv2.minAreaRect(np.column_stack((xs, ys)).astype(np.float32))
         return xs.size >= 0.6 * (sides[0] + 1) * (sides[1] + 1)
 
-    groups = _group(np.flatnonzero(writing), x, y, w, h, height, bar)
-    # A digit has ink: a smudge or a speck with a fraction of the ink of
-    # the biggest digit is none (a 1 has a quarter of an 8's).
-    inked = [int(area[g].sum()) for g in groups]
-    groups = [g for g, a in zip(groups, inked) if a >= 0.15 * max(inked, default=0)]
-    # The writing's height: its digits' typical height (the pieces the
-    # search began with may have been one digit, or part of one).
-    tops = np.array([y[g].min() for g in groups])
-    heights = np.array([(y + h)[g].max() for g in groups]) - tops
-    if len(heights):
-        height = float(np.median(heights[heights >= 0.5 * heights.max()]))
+    def grouped(height):
+        """The writing's digits' groups of pieces, and their typical height."""
+        groups = _group(np.flatnonzero(writing), x, y, w, h, height, bar)
+        # A digit has ink: a smudge or a speck with a fraction of the ink of
+        # the biggest digit is none (a 1 has a quarter of an 8's).
+        inked = [int(area[g].sum()) for g in groups]
+        groups = [g for g, a in zip(groups, inked) if a >= 0.15 * max(inked, default=0)]
+        tops = np.array([y[g].min() for g in groups])
+        heights = np.array([(y + h)[g].max() for g in groups]) - tops
+        if len(heights):
+            height = float(np.median(heights[heights >= 0.5 * heights.max()]))
+        return groups, heights, height
+
+    # The writing's height: its digits' typical height. The pieces the
+    # search began with may have been one digit, or part of one (a digit
+    # broken across): grouped by too low a height, a broken digit's pieces
+    # stand apart, so they are grouped again by the digits' own.
+    groups, heights, digits_height = grouped(height)
+    if digits_height > REGROUP * height:
+        groups, heights, digits_height = grouped(digits_height)
+    height = digits_height
     # A lone piece is cut only if far wider than any digit: a wide 0, a 5
     # whose hat reaches far out, are one (cut sooner, wide 0s were split
     # more often than two touching digits were mended). Cut, it is read
@@ -193,7 +203,7 @@ def _group(labels, x, y, w, h, height, bar):
             gap = gap - max(across, 0)  # overlapping across: closer still
             if gap < distance:
                 best, distance = group, gap
-        if best is not None and w[label] >= 0.25 * height:
+        if best is not None and max(w[label], h[label]) >= 0.25 * height:
             best.append(label)  # (a full stop is small both ways: no part of a digit)
         elif best is None:
             left.append(label)
@@ -210,6 +220,7 @@ def _group(labels, x, y, w, h, height, bar):
 LONE = 1.6  # a lone piece wider than this (of its height) may be two digits
 TALL = 0.6  # a piece this high, relative to the writing, may be a digit on its own
 CLOSE = 0.12  # pieces this near (of the writing's height) may be one digit's
+REGROUP = 1.25  # digits this much taller than the pieces first found are grouped again
 
 
 def _clusters(labels, x, y, w, h, reach):
@@ -356,14 +367,14 @@ def candidates(atoms, ink, height, to_picture, turn=0.0):
             if last > first and x1 - x0 > WIDEST * height:
                 break
             try:
-                x, box = digit_input(run, ink)
+                x, box = digit_input(run, ink, bridge=BRIDGE * height)
             except NoDigitFound:
                 continue
             prior = shape_prior(box, height) - atoms[first].cut
             found.append(Candidate(first, last, x, to_picture(box), prior, False if turning else None))
             if turning:
                 try:
-                    turned = digit_input(run, ink, turn)[0]
+                    turned = digit_input(run, ink, turn, BRIDGE * height)[0]
                 except NoDigitFound:  # (turning dimmed a thin scrap away: read as written only)
                     turned = x
                 found.append(Candidate(first, last, turned, to_picture(box), prior, turned=True))
@@ -375,6 +386,7 @@ CUT = 0.5  # the log-cost of cutting through a stroke's width of ink
 # close together read as one 0 as surely as apart), and of two readings
 # as sure, the one with more digits is the likelier.
 EACH = 0.05
+BRIDGE = 0.1  # gaps this narrow (of the writing's height) within a digit are a pencil that skipped
 GAP = 0.35  # atoms further apart than this share of the writing's height are two digits
 
 
@@ -399,9 +411,10 @@ def bounds(run):
             max(a.box[0] + a.box[2] for a in run), max(a.box[1] + a.box[3] for a in run))
 
 
-def digit_input(run, ink, turn=0.0):
+def digit_input(run, ink, turn=0.0, bridge=0.0):
     """The 28x28 input of the atoms in `run` read as one digit, and their
-    box; turned back `turn` degrees first if asked."""
+    box; turned back `turn` degrees first if asked, and with gaps between
+    its pieces up to `bridge` pixels wide closed (see _bridged)."""
     x0, y0, x1, y1 = bounds(run)
     mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
     for atom, (ax, ay, aw, ah), _ in run:
@@ -416,6 +429,8 @@ def digit_input(run, ink, turn=0.0):
     digit = np.where(rim, np.clip((region / level - 0.2) / 0.6, 0, 1), 0).astype(np.float32)
     if not (digit > 0).any():  # its ink all on lines erased before: nothing left to read
         raise NoDigitFound("no digit found: only specks, no strokes")
+    if bridge >= 1:
+        digit = _bridged(digit, mask, bridge)
     if turn:
         digit = _turned_level(digit, turn)
     zoom = INPUT_SIZE / max(digit.shape)
@@ -423,6 +438,44 @@ def digit_input(run, ink, turn=0.0):
     digit = cv2.resize(digit, size, interpolation=cv2.INTER_AREA if zoom < 1 else cv2.INTER_LINEAR)
     digit = _thinned_whole(digit)
     return centre(fit_box(straighten(digit))), (x0, y0, x1 - x0, y1 - y0)
+
+
+def _bridged(digit, mask, reach):
+    """The digit with the narrowest gaps between its pieces closed by a
+    stroke of the pen's width, where no wider than `reach`: a pencil that
+    skipped breaks a 9's loop open, and the network reads an open 9 as a
+    5. Pieces are joined nearest first, each to the others once (a
+    spanning tree: a 4's two strokes meet at its bar, and closing its open
+    top too would make it a 9), and specks are left as they are."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    width = max(1, round(stroke_width(mask > 0)))
+    pieces = [p for p in range(1, n) if max(stats[p, 2], stats[p, 3]) >= 2 * width]
+    if len(pieces) < 2:
+        return digit
+    points = {p: np.column_stack(np.nonzero(labels == p)[::-1]) for p in pieces}  # (x, y)
+    gaps = []
+    for i, a in enumerate(pieces):
+        away = cv2.distanceTransform((labels != a).astype(np.uint8), cv2.DIST_L2, 3)
+        for b in pieces[i + 1:]:
+            near = away[points[b][:, 1], points[b][:, 0]]
+            if near.min() <= reach:
+                to = points[b][int(np.argmin(near))]
+                start = points[a][int(np.argmin(np.square(points[a] - to).sum(axis=1)))]
+                gaps.append((float(near.min()), a, b, tuple(map(int, start)), tuple(map(int, to))))
+    joined = {p: p for p in pieces}
+
+    def root(p):
+        while joined[p] != p:
+            p = joined[p]
+        return p
+
+    digit = digit.copy()
+    level = float(np.percentile(digit[mask > 0], 90))
+    for _, a, b, start, to in sorted(gaps):
+        if root(a) != root(b):
+            joined[root(a)] = root(b)
+            cv2.line(digit, start, to, level, width)
+    return digit
 
 
 def _turned_level(digit, turn):
