@@ -259,7 +259,7 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         mask, ink = pen_on_lines(search.ink, search.lines, search.noise, pen)
         mask = without_scraps(mask | strokes, search.stroke)
         strokes = strokes & mask
-    pieces = writing_pieces(mask | strokes, ink, strokes, search.stroke)
+    pieces = writing_pieces(mask | strokes, ink, strokes, search.stroke, on_ruled)
     atoms, height = pieces.atoms, pieces.height
     # (Writing in a form's cell is read by the network however narrow: two
     # 1s on a form's line are no broken 0 more than they are 11.)

@@ -71,11 +71,12 @@ class Writing:
 
 # Pieces of writing ------------------------------------------------------------
 
-def writing_pieces(mask, ink, found, stroke):
+def writing_pieces(mask, ink, found, stroke, ruled=False):
     """The Pieces of the writing that holds `found` (the strokes the search
     for a digit chose): its atoms in reading order, and its height.
 
-    mask: all the ink in the working copy; ink: its ink map.
+    mask: all the ink in the working copy; ink: its ink map; ruled: on a
+    ruled or squared page, whose erased lines leave hairlines.
     """
     n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
     x, y, w, h, area = (stats[:, i] for i in range(5))
@@ -147,7 +148,7 @@ def writing_pieces(mask, ink, found, stroke):
         gx0, gy0 = x[group].min(), y[group].min()
         gx1, gy1 = (x + w)[group].max(), (y + h)[group].max()
         local = np.isin(labels[gy0:gy1, gx0:gx1], group)
-        atoms += _cut_wide(local, (gx0, gy0), height, stroke, widest)
+        atoms += _cut_wide(local, (gx0, gy0), height, stroke, widest, ruled)
     # The baseline's angle, from the digits' own lower ends (not scraps').
     along = _baseline([a for a in atoms if a.box[3] >= TALL * height])
     turn = 0.0 if along is None else float(np.degrees(np.arctan2(along[1], along[0])))
@@ -258,7 +259,7 @@ def _dash(label, groups, x, y, w, h, top, bottom):
     return True
 
 
-def _cut_wide(local, corner, height, stroke, widest):
+def _cut_wide(local, corner, height, stroke, widest, ruled=False):
     """A group as atoms: itself, or, if wider than `widest`, pieces cut
     where its ink is thinnest (digits that touch or overlap)."""
     gh, gw = local.shape
@@ -287,6 +288,11 @@ def _cut_wide(local, corner, height, stroke, widest):
     atoms = []
     for n, (left, right) in enumerate(zip(paths[:-1], paths[1:])):
         part = local & (columns >= left[:, None]) & (columns < right[:, None])
+        if ruled:
+            # Cut off from the digit it came with, a hairline left of an
+            # erased ruled line is a scrap, not part of a digit-high atom (a
+            # 5's hat and the line's scrap under the 5, a digit's height apart).
+            part = _without_hairlines(part, stroke)
         rows, cols = np.flatnonzero(part.any(axis=1)), np.flatnonzero(part.any(axis=0))
         if not rows.size:
             continue
@@ -297,6 +303,18 @@ def _cut_wide(local, corner, height, stroke, widest):
                           (corner[0] + cols[0], corner[1] + rows[0], cols[-1] + 1 - cols[0],
                            rows[-1] + 1 - rows[0]), CUT * crossed / max(stroke, 1.0)))
     return atoms
+
+
+def _without_hairlines(part, stroke):
+    """A cut part without its flat pieces thinner than half the pen's
+    stroke (lines.without_scraps' measure): what erasing a ruled line
+    left. (Not on plain paper: a cut through a digit's level stroke leaves
+    such slivers too.)"""
+    n, labels, stats, _ = components_with_stats(part.astype(np.uint8))
+    w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
+    hairline = (area < 0.5 * stroke * np.maximum(w, h)) & (w >= 2 * h)
+    hairline[0] = False
+    return part & ~hairline[labels]
 
 
 def _cut_path(local, column, reach):

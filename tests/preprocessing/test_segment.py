@@ -372,3 +372,15 @@ def test_a_pencils_gap_is_closed_but_a_4_stays_open():
     assert cv2.connectedComponents((x > 0.3).astype(np.uint8))[0] - 1 == 1  # joined at the bar
     ground = cv2.connectedComponents((x <= 0.3).astype(np.uint8), connectivity=4)[0] - 1
     assert ground == 1  # no loop closed: still open at the top
+
+
+def test_a_ruled_lines_hairline_makes_no_digit_of_a_5s_hat(model, mnist_test):
+    """Bench ruled page 25 (seed 0), "754930": the 5 and its neighbours
+    stand on a ruled line, whose erasing left a hairline joined to them.
+    Cut from the 5, its hat came with a piece of that hairline a digit's
+    height below it, and the hat, as tall as a digit, read 4 (7544930).
+    On a ruled page a cut part's flat hairlines are dropped."""
+    x, y = mnist_test
+    data, number = numbers.make_number("ruled", x, y, np.random.default_rng([0, numbers.KINDS.index("ruled"), 25]))
+    assert number == "754930"
+    assert read(model, data)[0] == number
