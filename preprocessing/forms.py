@@ -154,6 +154,7 @@ def find_form(mask, stroke, ruled=False):
 
 
 FROM_A_SIDE = np.tan(np.radians(35))  # a form's ends may lean this far in a photo taken from one side
+FRAME_THICKER = 1.2  # a frame's base may be this many times as thick as the pen (a bold comb, a fine pen)
 
 
 def _squared(mask, segments, lines, stroke):
@@ -166,7 +167,7 @@ def _squared(mask, segments, lines, stroke):
     for base in lines[:3]:
         length, thickness = base.length, thickness_of(mask, base)
         reach = max(3.0, 1.5 * thickness)
-        if (length < 30 or thickness > THINNER * stroke
+        if (length < 30 or thickness > FRAME_THICKER * stroke
                 or straight_length(base, reach) < 0.85 * length):
             continue  # (a big 0's bottom is as thick as the pen)
         ends = []
@@ -179,7 +180,7 @@ def _squared(mask, segments, lines, stroke):
                     best = (foot, base.y(foot), ux1, uy1)
             if best is None:
                 break
-            ends.append(best)
+            ends.append(_upright_top(best, uprights, reach))
         if len(ends) < 2:
             continue
         (lx, ly, ltx, lty), (rx, ry, rtx, rty) = ends
@@ -192,6 +193,24 @@ def _squared(mask, segments, lines, stroke):
         square = np.float32([[lx, ly], [lx + np.hypot(rx - lx, ry - ly), ly],
                              [lx + np.hypot(rx - lx, ry - ly), ly - height], [lx, ly - height]])
         yield cv2.getPerspectiveTransform(corners, square)
+
+
+def _upright_top(end, uprights, reach):
+    """An end's upright (foot x, foot y, top x, top y) carried on up through
+    the pieces Hough found of it: a long line, drawn leaning, comes in
+    pieces, and the lowest alone would make the end look short."""
+    foot_x, foot_y, top_x, top_y = end
+    for _ in range(len(uprights)):
+        above = None
+        for segment in uprights:
+            x0, y0, x1, y1 = segment if segment[1] >= segment[3] else segment[[2, 3, 0, 1]]
+            if abs(x0 - top_x) <= reach and abs(y0 - top_y) <= 2 * reach and y1 < top_y - 1:
+                if above is None or y1 < above[1]:
+                    above = (x1, y1)
+        if above is None:
+            break
+        top_x, top_y = above
+    return foot_x, foot_y, top_x, top_y
 
 
 def _find_form_turned(mask, turn, stroke, ruled, shrinking=(1.0,)):
