@@ -204,8 +204,13 @@ def _group(labels, x, y, w, h, height, bar):
             gap = gap - max(across, 0)  # overlapping across: closer still
             if gap < distance:
                 best, distance = group, gap
-        if best is not None and max(w[label], h[label]) >= 0.25 * height:
-            best.append(label)  # (a full stop is small both ways: no part of a digit)
+        # A full stop is small both ways, and a comma narrow, low and
+        # beside the digit: no part of one. A narrow piece higher up, or
+        # half within a digit's span, is (a 4's stroke, a broken 1's foot).
+        high = y[label] < line_top + 0.4 * (line_bottom - line_top)
+        narrow_part = h[label] >= 0.25 * height and (high or distance < -0.5 * w[label])
+        if best is not None and (w[label] >= 0.25 * height or narrow_part):
+            best.append(label)
         elif best is None:
             left.append(label)
     # Small pieces stacked into a digit's height: a digit broken across.

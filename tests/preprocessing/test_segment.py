@@ -359,19 +359,24 @@ def test_numbers_written_with_a_pencil_that_skips_are_read(model, mnist_test):
 
 def test_a_pencils_gap_is_closed_but_a_4_stays_open():
     """A 4 in two strokes: the bar stops short of the stem (a pencil that
-    skipped), and the first stroke's top comes near the stem's. The gap
-    at the bar is closed, the nearer one; the top stays open: each two
+    skipped: 6.7 pixels), and the first stroke's top comes near the stem's
+    (9.6 pixels). Both are within reach (11.7, 0.13 of the height); the
+    gap at the bar is closed, the nearer one; the top stays open: each two
     pieces are joined once, or the 4 would be closed into a 9."""
     four = np.zeros((90, 70), np.uint8)
-    cv2.line(four, (40, 12), (12, 55), 1, 6)  # the first stroke, down to the bar
-    cv2.line(four, (12, 55), (42, 55), 1, 6)  # the bar, stopping short of the stem
+    cv2.line(four, (36, 12), (12, 55), 1, 6)  # the first stroke, down to the bar
+    cv2.line(four, (12, 55), (39, 55), 1, 6)  # the bar, stopping short of the stem
     cv2.line(four, (52, 4), (52, 86), 1, 6)  # the stem
     assert cv2.connectedComponents(four)[0] - 1 == 2
     atom = segment.Atom(four.astype(bool), (0, 0, 70, 90))
-    x, _ = segment.digit_input([atom], four.astype(np.float32), bridge=0.1 * 90)
-    assert cv2.connectedComponents((x > 0.3).astype(np.uint8))[0] - 1 == 1  # joined at the bar
-    ground = cv2.connectedComponents((x <= 0.3).astype(np.uint8), connectivity=4)[0] - 1
-    assert ground == 1  # no loop closed: still open at the top
+
+    def pieces_and_grounds(bridge):
+        x, _ = segment.digit_input([atom], four.astype(np.float32), bridge=bridge)
+        return (cv2.connectedComponents((x > 0.3).astype(np.uint8))[0] - 1,
+                cv2.connectedComponents((x <= 0.3).astype(np.uint8), connectivity=4)[0] - 1)
+
+    assert pieces_and_grounds(0.13 * 90) == (1, 1)  # joined at the bar, no loop closed at the top
+    assert pieces_and_grounds(0.0) == (2, 1)  # not bridged unless asked
 
 
 def test_a_ruled_lines_hairline_makes_no_digit_of_a_5s_hat(model, mnist_test):
@@ -384,3 +389,27 @@ def test_a_ruled_lines_hairline_makes_no_digit_of_a_5s_hat(model, mnist_test):
     data, number = numbers.make_number("ruled", x, y, np.random.default_rng([0, numbers.KINDS.index("ruled"), 25]))
     assert number == "754930"
     assert read(model, data)[0] == number
+
+
+def test_a_comma_between_digits_makes_no_digit(model, mnist_test):
+    """A comma after a digit ("0,1", MNIST test digits 3 and 2 at 84
+    pixels, a comma 5 pixels wide from near the baseline down): narrow, low
+    and beside its digit, it joins no digit, as a 4's narrow stroke higher
+    up does. Taken in, it had made the 0 a 2 ("21")."""
+    x, y = mnist_test
+    canvas = np.zeros((200, 420), np.float32)
+    left = 30
+    for k, i in enumerate((3, 2)):
+        digit = cv2.resize(x[i].astype(np.float32) / 255, (84, 84))
+        canvas[50:134, left:left + 84] = np.maximum(canvas[50:134, left:left + 84], digit)
+        ys, xs = np.nonzero(digit > 0.1)
+        if k == 0:
+            comma = left + xs.max() + 12
+            cv2.line(canvas, (comma + 3, 50 + 65), (comma - 4, 50 + 65 + 14), 1.0, 5)
+            left = comma + 14 - xs.min()
+    img = (255 - 255 * np.clip(canvas, 0, 1)).astype(np.uint8)
+    assert "".join(map(str, y[[3, 2]])) == "01"
+    result = main.Result("comma.png")
+    main.prepare(result, img, "mnist")
+    main.read_results(model, [result])
+    assert result.number == "01"
