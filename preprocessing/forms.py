@@ -169,7 +169,7 @@ def _squared(mask, segments, lines, stroke):
         reach = max(3.0, 1.5 * thickness)
         if (length < 30 or thickness > FRAME_THICKER * stroke
                 or straight_length(base, reach) < 0.85 * length):
-            continue  # (a big 0's bottom is as thick as the pen)
+            continue  # (a big 0's bottom is thicker than a printed line)
         ends = []
         for end in (base.x0, base.x1):
             best = None
@@ -200,11 +200,13 @@ def _upright_top(end, uprights, reach):
     the pieces Hough found of it: a long line, drawn leaning, comes in
     pieces, and the lowest alone would make the end look short."""
     foot_x, foot_y, top_x, top_y = end
+    lean = (top_x - foot_x) / min(top_y - foot_y, -1.0)  # across per pixel up
     for _ in range(len(uprights)):
         above = None
         for segment in uprights:
             x0, y0, x1, y1 = segment if segment[1] >= segment[3] else segment[[2, 3, 0, 1]]
-            if abs(x0 - top_x) <= reach and abs(y0 - top_y) <= 2 * reach and y1 < top_y - 1:
+            along = abs((x1 - x0) / min(y1 - y0, -1.0) - lean) <= SQUARE  # about the same lean: the same line
+            if along and abs(x0 - top_x) <= reach and abs(y0 - top_y) <= 2 * reach and y1 < top_y - 1:
                 if above is None or y1 < above[1]:
                     above = (x1, y1)
         if above is None:
@@ -355,7 +357,9 @@ def _form_on(base, lines, uprights, reach, ink, shrinking=(1.0,)):
         return None  # no upright at each end: not a box
     first, last = uprights[0], uprights[-1]
     height = base.y(first.x) - min(first.top, last.top)
-    if height < 0.06 * length or height < 8 * reach / 1.5:  # (a comb of twelve cells is this flat)
+    # (A comb of twelve cells is this flat; a comb of one cell, a U, has
+    # ends at least five printed lines high.)
+    if height < 0.06 * length or height < (8 if len(uprights) > 2 else 5) * reach / 1.5:
         return None
     # A top line over the whole span makes a row of boxes, whose inner sides
     # stand as high as the ends; without one, a comb, whose teeth between
@@ -379,7 +383,7 @@ def _form_on(base, lines, uprights, reach, ink, shrinking=(1.0,)):
     # to both lines splits no box.
     most = int((last.x - first.x) / (0.6 * height)) if top else 12
     xs = _regular(first.x, last.x, [u.x for u in inner], reach, max(most, 1), shrinking)
-    if xs is None or (not top and len(xs) == 2):
+    if xs is None or (not top and len(xs) == 2 and not _one_cell(base, first, last, reach, height, ink)):
         return None  # a line with a stroke at each end, or uprights at random
     # The cells' sides (a digit's stroke standing on the base is none).
     near = max(reach, 0.08 * (xs[-1] - xs[0]) / (len(xs) - 1))
@@ -413,6 +417,20 @@ def _form_on(base, lines, uprights, reach, ink, shrinking=(1.0,)):
     printed = ([middle_of(ink, line, thickness) for line in [base] + top[:1]]
                + [centre_across(ink, u, base.y(u.x), thickness) for u in uprights])
     return Form(cells, drawn(printed, ink.shape))
+
+
+def _one_cell(base, first, last, reach, height, ink):
+    """Whether a base with an upright at each end and none between is a
+    comb of one cell (a U), not a line to write on with a stroke standing
+    at each end (1991 written on it): its ends are printed, as thin as a
+    printed line, as high as each other, at the base's very ends, and at
+    least a quarter as high as it is long (a whole comb whose teeth were
+    missed, photographed from one side, is flatter)."""
+    thickness = reach / 1.5
+    tall = [base.y(u.x) - u.top for u in (first, last)]
+    return (first.x - base.x0 <= 2 * reach and base.x1 - last.x <= 2 * reach
+            and abs(tall[0] - tall[1]) <= 0.2 * height and min(tall) >= 0.25 * base.length
+            and not any(_pen_thick(ink, u, base, thickness) for u in (first, last)))
 
 
 def _teeth(ink, base, thickness, height, first, last):
