@@ -233,21 +233,29 @@ def _clusters(labels, x, y, w, h, reach):
     """The pieces in groups of those whose boxes come within `reach` of
     each other, each in the order given."""
     parent = {label: label for label in labels}
-
-    def root(label):
-        while parent[label] != label:
-            label = parent[label]
-        return label
-
     for n, a in enumerate(labels):
         for b in labels[n + 1:]:
             gap = max(x[b] - (x[a] + w[a]), x[a] - (x[b] + w[b]), y[b] - (y[a] + h[a]), y[a] - (y[b] + h[b]))
             if gap <= reach:
-                parent[root(a)] = root(b)
+                _join(parent, a, b)
     clusters = {}
     for label in labels:
-        clusters.setdefault(root(label), []).append(label)
+        clusters.setdefault(_root(parent, label), []).append(label)
     return list(clusters.values())
+
+
+def _root(parent, item):
+    """The item standing for `item`'s group, in a union-find's `parent` map."""
+    while parent[item] != item:
+        item = parent[item]
+    return item
+
+
+def _join(parent, a, b):
+    """Put a's and b's groups together; whether they were apart."""
+    a, b = _root(parent, a), _root(parent, b)
+    parent[a] = b
+    return a != b
 
 
 def _dash(label, groups, x, y, w, h, top, bottom):
@@ -486,17 +494,10 @@ def _bridged(digit, mask, reach):
                 start = points[a][int(np.argmin(np.square(points[a] - to).sum(axis=1)))]
                 gaps.append((float(near.min()), a, b, tuple(map(int, start)), tuple(map(int, to))))
     joined = {p: p for p in pieces}
-
-    def root(p):
-        while joined[p] != p:
-            p = joined[p]
-        return p
-
     digit = digit.copy()
     level = float(np.percentile(digit[mask > 0], 90))
     for _, a, b, start, to in sorted(gaps):
-        if root(a) != root(b):
-            joined[root(a)] = root(b)
+        if _join(joined, a, b):
             cv2.line(digit, start, to, level, width)
     return digit
 
