@@ -301,13 +301,17 @@ def pen_on_lines(ink, lines, noise, pen):
     return mask, np.where(near, ink, 0).astype(np.float32)
 
 
-def without_scraps(mask, stroke):
+def without_scraps(mask, stroke, flat=False):
     """The pen's mask without what erasing the lines left of them: pieces
     thinner than half the pen's stroke. A line fitted a pixel off (a
     photo's page is seldom flat) leaves a hairline beside it, in pieces
-    between the lines across it, and stacked, they look like a tall digit."""
+    between the lines across it, and stacked, they look like a tall digit.
+    flat: only such pieces lying flat, twice as wide as high (a ruled
+    line's), are scraps; a thin upright piece is kept."""
     n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
     w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
     kept = area >= 0.5 * stroke * np.maximum(w, h)
+    if flat:
+        kept |= w < 2 * h
     kept[0] = False
     return kept[labels]

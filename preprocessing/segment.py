@@ -20,6 +20,7 @@ import numpy as np
 
 from ._shared import NoDigitFound, components_with_stats, straight_line, stroke_width
 from .form import centre, fit_box, fix_stroke_width, straighten
+from .lines import without_scraps
 
 RUN = 4  # the most atoms one digit may be made of
 WIDEST = 1.3  # a digit is at most this wide, relative to the writing's height
@@ -304,8 +305,11 @@ def _cut_wide(local, corner, height, stroke, widest, ruled=False):
         if ruled:
             # Cut off from the digit it came with, a hairline left of an
             # erased ruled line is a scrap, not part of a digit-high atom (a
-            # 5's hat and the line's scrap under the 5, a digit's height apart).
-            part = _without_hairlines(part, stroke)
+            # 5's hat and the line's scrap under the 5, a digit's height
+            # apart). Only on a ruled page, and only flat ones: a cut leaves
+            # thin slivers of the digit too, upright ones, and flat ones
+            # where it runs along a level stroke.
+            part = without_scraps(part, stroke, flat=True)
         rows, cols = np.flatnonzero(part.any(axis=1)), np.flatnonzero(part.any(axis=0))
         if not rows.size:
             continue
@@ -316,18 +320,6 @@ def _cut_wide(local, corner, height, stroke, widest, ruled=False):
                           (corner[0] + cols[0], corner[1] + rows[0], cols[-1] + 1 - cols[0],
                            rows[-1] + 1 - rows[0]), CUT * crossed / max(stroke, 1.0)))
     return atoms
-
-
-def _without_hairlines(part, stroke):
-    """A cut part without its flat pieces thinner than half the pen's
-    stroke (lines.without_scraps' measure): what erasing a ruled line
-    left. (Not on plain paper: a cut through a digit's level stroke leaves
-    such slivers too.)"""
-    n, labels, stats, _ = components_with_stats(part.astype(np.uint8))
-    w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
-    hairline = (area < 0.5 * stroke * np.maximum(w, h)) & (w >= 2 * h)
-    hairline[0] = False
-    return part & ~hairline[labels]
 
 
 def _cut_path(local, column, reach):
