@@ -154,6 +154,8 @@ def import_keras():
         try:
             import keras
         except Exception as error:  # a broken install or environment (MPLBACKEND=...)
+            if INTERRUPTED:  # Keras turns a Ctrl-C during its imports into ImportError
+                raise KeyboardInterrupt from None
             lines = str(error).strip().splitlines() or [type(error).__name__]
             raise KerasImportError(f"cannot import TensorFlow's Keras: {lines[0]}") from error
         finally:

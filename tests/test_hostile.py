@@ -296,6 +296,28 @@ def test_a_keras_that_cannot_import_is_one_line(tmp_path):
     assert message.startswith("build_model.py: error: cannot import TensorFlow's Keras: ")
 
 
+def test_ctrl_c_that_keras_turns_into_an_import_error_is_still_ctrl_c(tmp_path):
+    # Keras's lazy imports catch what `import optree` raises, a Ctrl-C too,
+    # and then say "you need to have `optree` installed". Whether a real
+    # Ctrl-C lands inside that import is a matter of microseconds, so a
+    # stand-in package does exactly that, every time.
+    (tmp_path / "keras").mkdir()
+    (tmp_path / "keras" / "__init__.py").write_text(
+        "import os, signal, time\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(5)\n"
+        "except BaseException:\n"
+        "    pass\n"
+        "raise ImportError('To use Keras, you need to have `optree` installed.')\n")
+    result = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "build_model.py"), "--output", tmp_path / "m.keras"],
+        capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(tmp_path)),
+        preexec_fn=ctrl_c_as_on_a_terminal, timeout=60)
+    assert (result.returncode, result.stderr) == (130, "Interrupted\n")
+    assert not (tmp_path / "m.keras").exists()
+
+
 # ## Names that are not plain text
 def test_names_with_control_characters_and_bad_bytes_stay_one_line(model_path, tmp_path,
                                                                     capsys):
