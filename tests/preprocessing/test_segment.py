@@ -44,6 +44,17 @@ def test_a_number_is_read_digit_by_digit_in_one_call(model, mnist_test):
         assert x0 + w0 <= x1 + 2  # side by side, not overlapping
 
 
+def test_a_1_leaning_on_its_neighbour_is_cut_off(model, mnist_test):
+    """A 1 touching the digit beside it makes a piece hardly wider than one
+    digit, so it was never cut, and "13" read as a 3. The 1's upright is
+    found at the piece's end, counted along its slant, and cut off."""
+    data, _ = drawn(mnist_test, "513", [-0.1, -0.1], np.random.default_rng(3))
+    assert read(model, data)[0] == "513"  # (read 58)
+    x, y = mnist_test
+    kind, data, number = numbers.make_numbers(x, y, 15, seed=1, kinds=("overlapping",))[14]
+    assert (number, read(model, data)[0]) == ("12818", "12818")  # (read 1288)
+
+
 def test_numbers_of_the_bench_kinds_are_mostly_read_exactly(model, mnist_test):
     """Ten numbers of each of four kinds from bench/numbers.py (seed 5):
     wide gaps, close, touching neighbours and broken pencil strokes."""
