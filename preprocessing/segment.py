@@ -297,10 +297,12 @@ def _cut_wide(local, corner, height, stroke, widest, ruled=False):
         # column: overlapping digits lean into each other, and a straight
         # cut would go through both.
         paths = [_cut_path(local, c, int(0.2 * height) + 1) for c in cuts]
+    ones = []  # cuts beside a 1 at an end: they cross ink only where it touches its neighbour
     if gw > 3 * least:
         for path in _end_cuts(local, height, least):
             if all(np.abs(path - p).min() >= 0.1 * height for p in paths):
                 paths.append(path)
+                ones.append(path)
     if not paths:
         return [Atom(local, (corner[0], corner[1], gw, gh))]
     paths = [np.zeros(gh, int)] + sorted(paths, key=lambda p: p[gh // 2])
@@ -324,13 +326,15 @@ def _cut_wide(local, corner, height, stroke, widest, ruled=False):
         # Touching digits meet in one stroke; a cut through a digit
         # crosses two or three.
         crossed = np.count_nonzero(local[np.arange(gh), np.minimum(left, gw - 1)]) if n else 0
+        if any(np.array_equal(left, one) for one in ones):
+            crossed = 0  # (a 1 merged into its neighbour reads as the neighbour, surely)
         atoms.append(Atom(part[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1],
                           (corner[0] + cols[0], corner[1] + rows[0], cols[-1] + 1 - cols[0],
                            rows[-1] + 1 - rows[0]), CUT * crossed / max(stroke, 1.0)))
     return atoms
 
 
-END_STROKE = 0.6  # an upright this tall (of the height) at a piece's end may be a 1 leaning on the next digit
+END_STROKE = 0.75  # an upright this tall (of the height) at a piece's end may be a 1 leaning on the next digit
 END_GAP = 0.25  # ...if the ink right after it falls to this share of the upright's
 SLANTS = (-0.4, -0.2, 0.0, 0.2, 0.4)  # how far a 1 may lean: columns across per row
 
