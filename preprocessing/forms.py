@@ -27,6 +27,9 @@ SQUARE_AT_ENDS = np.tan(np.radians(12))  # (its two ends, within 12)
 PRINTED_RUN = 15  # a printed line runs straight at least this far (pixels)
 ALONG = 0.5  # a pen's stroke along a printed line makes the ink across it this share of a stroke thicker
 PEN_PAST = 0.25  # the pen crossing a line runs on past both its edges by this share of a stroke
+SIDE_LONG = 0.85  # a line inside a cell along its side is this share of the side long, and more
+SIDE_THIN = 2.0  # ...this many strokes thick at most (a lean is thickness too)
+SIDE_NEAR = 0.15  # ...and this share of the cell from the side at most
 
 
 @dataclass
@@ -46,6 +49,25 @@ class Form:
         for x, y, w, h in self.cells:
             inside[max(0, y):y + h, max(0, x):x + w] = True
         return inside & ~self.lines
+
+    def along_sides(self, mask, stroke):
+        """The pieces of an ink mask (turned as the form was found) that
+        are straight lines along a cell's side, inside it, nearly as long
+        as the side: a second line printed inside the first (a plate's
+        rim inside its edge, a box drawn double), which no digit is."""
+        n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
+        sides = np.zeros(mask.shape, bool)
+        thin = max(2.0, SIDE_THIN * stroke)
+        for i in range(1, n):
+            px, py, pw, ph = (int(v) for v in stats[i, :4])
+            for x, y, w, h in self.cells:
+                upright = (ph >= SIDE_LONG * h and pw <= thin
+                           and min(px - x, x + w - px - pw) <= SIDE_NEAR * w)
+                level = (pw >= SIDE_LONG * w and ph <= thin
+                         and min(py - y, y + h - py - ph) <= SIDE_NEAR * h)
+                if upright or level:
+                    sides |= labels == i
+        return sides
 
     def pen_on_lines(self, mask, stroke):
         """Where the pen's strokes lie on the printed lines, in an ink mask

@@ -70,7 +70,36 @@ def frame_round(mask, stroke):
             continue
         rim = cv2.dilate(piece.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
         return Form([(hx, hy, hw, hh)], rim)
-    return None
+    return _between_uprights(mask, labels, stats, stroke)
+
+
+PAIR = 1.25  # two uprights flanking the writing are this many times as tall as it, and more
+PAIR_THIN = 2.5  # ...and this many strokes wide at most
+
+
+def _between_uprights(mask, labels, stats, stroke):
+    """A frame of which only the sides are left, as a Form of one cell, or
+    None: a plate's rim whose top and bottom went with the plate's edge
+    (the plate taken for a sheet of paper, its edge cut off). Two thin
+    uprights as tall as each other, all the other ink between them, and
+    much taller than any of it (two 1s are no taller than their digits)."""
+    order = np.argsort(stats[1:, cv2.CC_STAT_LEFT]) + 1
+    if len(order) < 3:
+        return None
+    (lx, ly, lw, lh), (rx, ry, rw, rh) = (stats[i, :4].astype(int) for i in (order[0], order[-1]))
+    rest = stats[order[1:-1]]
+    left_end, right_end = rest[:, 0].min(), (rest[:, 0] + rest[:, 2]).max()
+    tallest = rest[:, cv2.CC_STAT_HEIGHT].max()
+    top, bottom = max(ly, ry), min(ly + lh, ry + rh)
+    if (max(lw, rw) > PAIR_THIN * stroke + 0.1 * max(lh, rh)  # (a lean is width too)
+            or min(lh, rh) < PAIR * tallest or min(lh, rh) < 0.85 * max(lh, rh)
+            or bottom - top < 0.85 * min(lh, rh)
+            or left_end < lx + lw + stroke or right_end > rx - stroke
+            or rest[:, 1].min() < top or (rest[:, 1] + rest[:, 3]).max() > bottom):
+        return None
+    sides = np.isin(labels, [order[0], order[-1]])
+    lines = cv2.dilate(sides.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    return Form([(int(lx + lw), int(top), int(rx - lx - lw), int(bottom - top))], lines)
 
 
 def _hole(piece, x, y, w, h):
@@ -159,9 +188,23 @@ def plate_round(found):
     # bold digit's counters (a block 0, a stencil 8) come within one or two.
     edge = cv2.distanceTransform(filled, cv2.DIST_L2, 5)
     margin = edge[holes].min() / stroke_width(holes)
-    if margin < MARGIN and not (margin >= TIGHT and _digit_shaped(holes)):
+    if margin < MARGIN and not (margin >= TIGHT and (_digit_shaped(holes) or _side_by_side(hole_stats[1:]))):
         return None
     return filled > 0
+
+
+def _side_by_side(stats):
+    """Whether two holes as tall as each other stand side by side: two
+    digits, as on a plate; a bold digit's counters stand one over the
+    other (an 8), if there are two."""
+    tall = [s for s in stats if s[cv2.CC_STAT_HEIGHT] >= 0.5 * stats[:, cv2.CC_STAT_HEIGHT].max()]
+    for n, (x0, y0, w0, h0) in enumerate(s[:4] for s in tall):
+        for x1, y1, w1, h1 in (s[:4] for s in tall[n + 1:]):
+            apart = x0 + w0 <= x1 or x1 + w1 <= x0
+            level = min(y0 + h0, y1 + h1) - max(y0, y1) >= 0.5 * max(h0, h1)
+            if apart and level and min(h0, h1) >= 0.75 * max(h0, h1):
+                return True
+    return False
 
 
 def _digit_shaped(holes):
