@@ -28,8 +28,9 @@ PRINTED_RUN = 15  # a printed line runs straight at least this far (pixels)
 ALONG = 0.5  # a pen's stroke along a printed line makes the ink across it this share of a stroke thicker
 PEN_PAST = 0.25  # the pen crossing a line runs on past both its edges by this share of a stroke
 SIDE_LONG = 0.85  # a line inside a cell along its side is this share of the side long, and more
-SIDE_THIN = 2.0  # ...this many strokes thick at most (a lean is thickness too)
-SIDE_NEAR = 0.15  # ...and this share of the cell from the side at most
+SIDE_THIN = 2.0  # ...this many strokes thick, on average along it, at most
+SIDE_NEAR = 3.0  # ...and this many strokes from the side at most (a 1 in a tight box: 12)
+SIDE_STUB = 0.25  # ...and as wide across, with a stub of the next side, as this share of the cell (a 7 is wider)
 
 
 @dataclass
@@ -57,14 +58,21 @@ class Form:
         rim inside its edge, a box drawn double), which no digit is."""
         n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
         sides = np.zeros(mask.shape, bool)
-        thin = max(2.0, SIDE_THIN * stroke)
         for i in range(1, n):
             px, py, pw, ph = (int(v) for v in stats[i, :4])
+            if max(pw, ph) < SIDE_LONG * min(min(w, h) for _, _, w, h in self.cells):
+                continue
+            # Thin, however it lies: its ink over its turned length (a stub
+            # of the next side at its end makes it no thicker).
+            ys, xs = np.nonzero(labels[py:py + ph, px:px + pw] == i)
+            _, (a, b), _ = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
+            if len(xs) / max(a, b, 1.0) > max(2.0, SIDE_THIN * stroke):
+                continue
             for x, y, w, h in self.cells:
-                upright = (ph >= SIDE_LONG * h and pw <= thin
-                           and min(px - x, x + w - px - pw) <= SIDE_NEAR * w)
-                level = (pw >= SIDE_LONG * w and ph <= thin
-                         and min(py - y, y + h - py - ph) <= SIDE_NEAR * h)
+                upright = (ph >= SIDE_LONG * h and min(a, b) <= SIDE_STUB * w
+                           and min(px - x, x + w - px - pw) <= SIDE_NEAR * stroke)
+                level = (pw >= SIDE_LONG * w and min(a, b) <= SIDE_STUB * h
+                         and min(py - y, y + h - py - ph) <= SIDE_NEAR * stroke)
                 if upright or level:
                     sides |= labels == i
         return sides
