@@ -480,6 +480,9 @@ BRIDGE = 0.1  # gaps this narrow (of the writing's height) within a digit are a 
 GAP = 0.35  # atoms further apart than this share of the writing's height are two digits
 
 
+FLAT = 2.0  # no digit is more than this many times as wide as it is high
+
+
 def shape_prior(box, height):
     """The log of how likely a digit of this shape is, before the network
     is asked: digits stand about as high as the writing (a piece much lower
@@ -487,7 +490,8 @@ def shape_prior(box, height):
     _, _, w, h = box
     low = max(0.0, 0.7 - h / height) / 0.7
     wide = max(0.0, w / height - 1.0)
-    return -4.0 * low - 3.0 * wide
+    flat = max(0.0, w / max(h, 1) - FLAT)  # a dash, a line's scrap: no digit lies on its side
+    return -4.0 * low - 3.0 * wide - 3.0 * flat
 
 
 def _gap(a, b):

@@ -59,6 +59,28 @@ def test_a_1_leaning_on_its_neighbour_is_cut_off(model, mnist_test):
     assert (number, read(model, data)[0]) == ("12818", "12818")  # (read 1288)
 
 
+def test_a_hard_shadows_edge_makes_no_digit(model, mnist_test):
+    """A hard shadow's edge across the page leaves a flat scrap beside the
+    number, cut into pieces: skipping each piece cost more than reading
+    them all as one digit lying on its side (6099 read 46099)."""
+    x, y = mnist_test
+    rng = np.random.default_rng([55, 1])
+    chosen = rng.choice(len(x), int(rng.integers(2, 7)), replace=False)
+    height = int(rng.integers(60, 110))
+    covers = [numbers.digit_cover(x[i], int(height * rng.uniform(0.9, 1.1)), rng) for i in chosen]
+    cover, _ = numbers.line_of_digits(covers, rng.uniform(0.2, 0.6, len(chosen)) * height, rng)
+    h, w = int(cover.shape[0] * rng.uniform(1.5, 3)), int(cover.shape[1] * rng.uniform(1.05, 1.4))
+    cover = pictures.place(cover, h, w, (h - cover.shape[0]) // 2, (w - cover.shape[1]) // 2)
+    ground, light = pictures.paper(h, w, rng), pictures.lighting(h, w, rng, 0.4)
+    angle, offset, dark = rng.uniform(0, 2 * np.pi), rng.uniform(-0.15, 0.15), rng.uniform(0.3, 0.55)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    edge = np.cos(angle) * (xs / w - 0.5) + np.sin(angle) * (ys / h - 0.5) - offset
+    light = light * (1 - dark / (1 + np.exp(-edge / 0.004)))
+    img = pictures.compose(cover, ground, (40, 40, 40), light, rng)
+    data = pictures.camera(img, rng, blur=(0, 1.0), noise=(1, 5), quality=(70, 95))
+    assert read(model, data)[0] == "".join(str(int(y[i])) for i in chosen) == "6099"
+
+
 def test_numbers_of_the_bench_kinds_are_mostly_read_exactly(model, mnist_test):
     """Ten numbers of each of four kinds from bench/numbers.py (seed 5):
     wide gaps, close, touching neighbours and broken pencil strokes."""
