@@ -30,6 +30,8 @@ PEN_PAST = 0.25  # the pen crossing a line runs on past both its edges by this s
 SIDE_LONG = 0.85  # a line inside a cell along its side is this share of the side long, and more
 SIDE_THIN = 2.0  # ...this many strokes thick, on average along it, at most
 SIDE_NEAR = 3.0  # ...and this many strokes from the side at most (a 1 in a tight box: 12)
+END_PART = 0.3  # the top of a comb's end left standing is this share of a cell high, and more
+END_FOOT = 0.75  # ...and stops this far down the cell
 SIDE_STUB = 0.25  # ...and as wide across, with a stub of the next side, as this share of the cell (a 7 is wider)
 
 
@@ -76,6 +78,26 @@ class Form:
                 if upright or level:
                     sides |= labels == i
         return sides
+
+    def end_tops(self, mask, stroke):
+        """The pieces of an ink mask (turned as the form was found) that
+        are the top of a comb's end, photographed from one side, leaning
+        out of the line drawn for it: thin uprights at the form's very
+        ends, from high in the cell, their feet well above the base (a 1
+        written there stands on it)."""
+        n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
+        tops = np.zeros(mask.shape, bool)
+        (x0, y, _, h), (x1, _, w1, _) = self.cells[0], self.cells[-1]
+        for i in range(1, n):
+            px, py, pw, ph = (int(v) for v in stats[i, :4])
+            if (ph < END_PART * h or py > y + h / 2 or py + ph > y + END_FOOT * h or ph < 2 * pw
+                    or min(px - x0, x1 + w1 - px - pw) > SIDE_NEAR * stroke):
+                continue
+            ys, xs = np.nonzero(labels[py:py + ph, px:px + pw] == i)
+            _, (a, b), _ = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
+            if min(a, b) <= SIDE_THIN * stroke:
+                tops |= labels == i
+        return tops
 
     def pen_on_lines(self, mask, stroke):
         """Where the pen's strokes lie on the printed lines, in an ink mask
