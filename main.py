@@ -273,8 +273,19 @@ SHIFTS = ((1, 0), (-1, 0), (1, 1), (-1, 1))
 
 
 def shifted(inputs):
-    """Each input moved a pixel down, up, right and left (in that order, input by input)."""
-    return [np.roll(x, step, axis) for x in inputs for step, axis in SHIFTS]
+    """Each input moved a pixel down, up, right and left (in that order,
+    input by input), black coming in at the edge it leaves (np.roll would
+    wrap ink on one edge round to the other)."""
+    return [moved_a_pixel(x, step, axis) for x in inputs for step, axis in SHIFTS]
+
+
+def moved_a_pixel(x, step, axis):
+    """x moved one pixel (step +1 or -1) along axis, the edge it leaves black."""
+    moved = np.roll(x, step, axis)
+    edge = [slice(None)] * x.ndim
+    edge[axis] = 0 if step > 0 else -1
+    moved[tuple(edge)] = 0
+    return moved
 
 
 def steady(prediction, moved):
