@@ -27,12 +27,10 @@ SQUARE_AT_ENDS = np.tan(np.radians(12))  # (its two ends, within 12)
 PRINTED_RUN = 15  # a printed line runs straight at least this far (pixels)
 ALONG = 0.5  # a pen's stroke along a printed line makes the ink across it this share of a stroke thicker
 PEN_PAST = 0.25  # the pen crossing a line runs on past both its edges by this share of a stroke
-SIDE_LONG = 0.85  # a line inside a cell along its side is this share of the side long, and more
-SIDE_THIN = 2.0  # ...this many strokes thick, on average along it, at most
-SIDE_NEAR = 3.0  # ...and this many strokes from the side at most (a 1 in a tight box: 12)
 END_PART = 0.3  # the top of a comb's end left standing is this share of a cell high, and more
 END_FOOT = 0.75  # ...and stops this far down the cell
-SIDE_STUB = 0.25  # ...and as wide across, with a stub of the next side, as this share of the cell (a 7 is wider)
+END_THIN = 2.0  # ...and is this many strokes wide at most, however it leans
+END_NEAR = 3.0  # ...within this many strokes of the form's end
 
 
 @dataclass
@@ -53,32 +51,6 @@ class Form:
             inside[max(0, y):y + h, max(0, x):x + w] = True
         return inside & ~self.lines
 
-    def along_sides(self, mask, stroke):
-        """The pieces of an ink mask (turned as the form was found) that
-        are straight lines along a cell's side, inside it, nearly as long
-        as the side: a second line printed inside the first (a plate's
-        rim inside its edge, a box drawn double), which no digit is."""
-        n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
-        sides = np.zeros(mask.shape, bool)
-        for i in range(1, n):
-            px, py, pw, ph = (int(v) for v in stats[i, :4])
-            if max(pw, ph) < SIDE_LONG * min(min(w, h) for _, _, w, h in self.cells):
-                continue
-            # Thin, however it lies: its ink over its turned length (a stub
-            # of the next side at its end makes it no thicker).
-            ys, xs = np.nonzero(labels[py:py + ph, px:px + pw] == i)
-            _, (a, b), _ = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
-            if len(xs) / max(a, b, 1.0) > max(2.0, SIDE_THIN * stroke):
-                continue
-            for x, y, w, h in self.cells:
-                upright = (ph >= SIDE_LONG * h and min(a, b) <= SIDE_STUB * w
-                           and min(px - x, x + w - px - pw) <= SIDE_NEAR * stroke)
-                level = (pw >= SIDE_LONG * w and min(a, b) <= SIDE_STUB * h
-                         and min(py - y, y + h - py - ph) <= SIDE_NEAR * stroke)
-                if upright or level:
-                    sides |= labels == i
-        return sides
-
     def end_tops(self, mask, stroke):
         """The pieces of an ink mask (turned as the form was found) that
         are the top of a comb's end, photographed from one side, leaning
@@ -91,11 +63,11 @@ class Form:
         for i in range(1, n):
             px, py, pw, ph = (int(v) for v in stats[i, :4])
             if (ph < END_PART * h or py > y + h / 2 or py + ph > y + END_FOOT * h or ph < 2 * pw
-                    or min(px - x0, x1 + w1 - px - pw) > SIDE_NEAR * stroke):
+                    or min(px - x0, x1 + w1 - px - pw) > END_NEAR * stroke):
                 continue
             ys, xs = np.nonzero(labels[py:py + ph, px:px + pw] == i)
             _, (a, b), _ = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
-            if min(a, b) <= SIDE_THIN * stroke:
+            if min(a, b) <= END_THIN * stroke:
                 tops |= labels == i
         return tops
 

@@ -74,15 +74,17 @@ def frame_round(mask, stroke):
 
 
 PAIR = 1.25  # two uprights flanking the writing are this many times as tall as it, and more
-PAIR_THIN = 2.5  # ...and this many strokes wide at most
+PAIR_THIN = 2.5  # ...and this many strokes wide at most, and a tenth of their height for a lean
+PAST = 0.08  # ...and reach this share of their height past the writing, above it and below (1s stand on its line)
 
 
 def _between_uprights(mask, labels, stats, stroke):
     """A frame of which only the sides are left, as a Form of one cell, or
     None: a plate's rim whose top and bottom went with the plate's edge
     (the plate taken for a sheet of paper, its edge cut off). Two thin
-    uprights as tall as each other, all the other ink between them, and
-    much taller than any of it (two 1s are no taller than their digits)."""
+    uprights as tall as each other, all the other ink between them, much
+    taller than any of it, and reaching past it above and below: two tall
+    1s at a number's ends stand on its line."""
     order = np.argsort(stats[1:, cv2.CC_STAT_LEFT]) + 1
     if len(order) < 3:
         return None
@@ -97,6 +99,12 @@ def _between_uprights(mask, labels, stats, stroke):
             or left_end < lx + lw + stroke or right_end > rx - stroke
             or rest[:, 1].min() < top or (rest[:, 1] + rest[:, 3]).max() > bottom):
         return None
+    # Each reaches past the writing beside it, above and below (measured
+    # beside it: the plate may be turned).
+    for (_, y, _, h), beside in (((lx, ly, lw, lh), rest[np.argmin(rest[:, 0])]),
+                                 ((rx, ry, rw, rh), rest[np.argmax(rest[:, 0] + rest[:, 2])])):
+        if beside[1] < y + PAST * h or beside[1] + beside[3] > y + h - PAST * h:
+            return None
     sides = np.isin(labels, [order[0], order[-1]])
     lines = cv2.dilate(sides.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     return Form([(int(lx + lw), int(top), int(rx - lx - lw), int(bottom - top))], lines)

@@ -245,7 +245,6 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         # writing, without the box's lines or what is printed beside the
         # box (its label).
         inside = form.inside()
-        inside &= ~form.along_sides(on_form[0] & inside, search.stroke)
         frame = None if form.line else frame_round(on_form[0] & inside, search.stroke)
         if frame is not None:  # a frame inside the box: a plate's rim inside its edge
             inside &= frame.inside()

@@ -275,8 +275,9 @@ def _dash(label, groups, x, y, w, h, top, bottom):
 
 def _cut_wide(local, corner, height, stroke, widest, ruled=False):
     """A group as atoms: itself, or pieces cut where its ink is thinnest
-    (digits that touch or overlap) if it is wider than `widest`, and a 1
-    cut off either end where it leans on its neighbour."""
+    (digits that touch or overlap) if it is wider than `widest`, and cut
+    beside a tall upright at either end (a 1 touching its neighbour, or a
+    digit's own stem: the network's reading of the parts decides)."""
     gh, gw = local.shape
     least = max(2, int(0.25 * height))
     paths = []
@@ -297,12 +298,10 @@ def _cut_wide(local, corner, height, stroke, widest, ruled=False):
         # column: overlapping digits lean into each other, and a straight
         # cut would go through both.
         paths = [_cut_path(local, c, int(0.2 * height) + 1) for c in cuts]
-    ones = []  # cuts beside a 1 at an end: they cross ink only where it touches its neighbour
-    if gw > 3 * least:
+    if gw > 3 * least:  # (so each end's search stays within the piece)
         for path in _end_cuts(local, height, least):
             if all(np.abs(path - p).min() >= 0.1 * height for p in paths):
                 paths.append(path)
-                ones.append(path)
     if not paths:
         return [Atom(local, (corner[0], corner[1], gw, gh))]
     paths = [np.zeros(gh, int)] + sorted(paths, key=lambda p: p[gh // 2])
@@ -326,8 +325,6 @@ def _cut_wide(local, corner, height, stroke, widest, ruled=False):
         # Touching digits meet in one stroke; a cut through a digit
         # crosses two or three.
         crossed = np.count_nonzero(local[np.arange(gh), np.minimum(left, gw - 1)]) if n else 0
-        if any(np.array_equal(left, one) for one in ones):
-            crossed = 0  # (a 1 merged into its neighbour reads as the neighbour, surely)
         atoms.append(Atom(part[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1],
                           (corner[0] + cols[0], corner[1] + rows[0], cols[-1] + 1 - cols[0],
                            rows[-1] + 1 - rows[0]), CUT * crossed / max(stroke, 1.0)))
@@ -344,7 +341,8 @@ def _end_cuts(local, height, least):
     height), where its ink falls away just after a tall upright: a 1
     touching its neighbour is narrower than that. A 1 leans, so the ink is
     counted along each slant in SLANTS, and the cut leans with it. Each cut
-    as the column it takes in each row."""
+    as the column it takes in each row. (The piece must be more than
+    `least` wide and hold ink: _cut_wide asks three times that.)"""
     gh, gw = local.shape
     middle = np.arange(gh) - gh // 2
     best = [None, None]  # at the left end, at the right: (the upright's ink, centre, reach)

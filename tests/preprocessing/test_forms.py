@@ -497,28 +497,6 @@ def test_two_narrow_digits_on_a_line_are_read_as_two(model, mnist_test):
         assert read(model, data).number == "11"
 
 
-def test_a_second_line_along_a_cells_side_is_no_digit():
-    """A plate's rim just inside its edge found as the box, turned a few
-    degrees from it, a stub of its next side at the end: taken out. A 1
-    standing as tall as a tight box near its side, and a 7 whose bar runs
-    the box's width along its top, are the pen's and stay."""
-    from preprocessing.forms import Form
-    lines = np.zeros((200, 400), bool)
-    lines[40:44, 40:360] = lines[156:160, 40:360] = True
-    lines[40:160, 40:44] = lines[40:160, 356:360] = True
-    form = Form([(44, 44, 312, 112)], lines)
-    rim, one, seven = (np.zeros((200, 400), np.uint8) for _ in range(3))
-    cv2.line(rim, (52, 50), (345, 62), 1, 5)  # turned 2.3 degrees
-    cv2.line(rim, (345, 62), (346, 76), 1, 5)  # the stub of its side
-    cv2.line(one, (80, 50), (80, 152), 1, 5)  # seven strokes in, 0.9 of the box high
-    cv2.line(seven, (55, 52), (340, 52), 1, 5)
-    cv2.line(seven, (340, 52), (280, 152), 1, 5)
-    sides = form.along_sides(rim > 0, 5.0)
-    assert sides[55, 200] and sides[74, 346]
-    for pen in (one, seven):
-        assert not form.along_sides(pen > 0, 5.0).any()
-
-
 def test_the_top_of_a_combs_leaning_end_is_no_stroke_of_the_first_digit(model, mnist_test):
     """Bench combs 18 and 29 at --form-angle 0.06: the comb is turned level
     but not squared up, and its left end leans out of the line drawn for

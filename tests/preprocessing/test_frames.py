@@ -81,24 +81,19 @@ def test_a_printed_house_number_on_a_dark_plate_with_a_rim_reads_right(model):
     assert (text, read(model, data)) == ("096", "096")
 
 
-def test_a_rim_inside_a_plate_edge_found_as_a_box_is_taken_out(model):
-    """A light plate turned a little: its edge is found as a box, and the
-    rim's side, a few pixels in from the box's side, stood inside the box
-    as a 1 (read 2721)."""
-    text, data = printed_plate("DejaVuSerif.ttf", 4)
-    assert (text, read(model, data)) == ("272", "272")
-
-
 def test_tall_1s_at_a_numbers_ends_are_no_frame(model, mnist_test):
-    """Two 1s a third taller than the digit between them are not the sides
-    of a rim: straight and thin as they are, they stand on the same line."""
-    for text in ("151", "1071"):
-        rng = np.random.default_rng(3)
-        covers = [numbers.digit_cover(typical(mnist_test, int(c)), 120 if c == "1" else 90, rng)
-                  for c in text]
-        cover, _ = numbers.line_of_digits(covers, [36] * (len(text) - 1), rng)
-        data = numbers.photograph(cover, rng, (cover.shape[0] + 200, cover.shape[1] + 200), light=0.3)
-        assert read(model, data) == text
+    """Two 1s a third taller than the digits between them are not the sides
+    of a rim: straight and thin as they are, they stand on the writing's
+    line, where a rim's sides reach past it ("151" read 5 before that was
+    asked)."""
+    for text in ("151", "101"):
+        for seed in range(4):
+            rng = np.random.default_rng(seed)
+            covers = [numbers.digit_cover(typical(mnist_test, int(c)), 120 if c == "1" else 90, rng)
+                      for c in text]
+            cover, _ = numbers.line_of_digits(covers, [36] * (len(text) - 1), rng)
+            data = numbers.photograph(cover, rng, (cover.shape[0] + 200, cover.shape[1] + 200), light=0.3)
+            assert read(model, data) == text, (text, seed)
 
 
 def test_one_digit_on_a_plate_with_a_rim_is_read_without_the_rim(model, mnist_test):
