@@ -355,10 +355,11 @@ def _end_cuts(local, height, least):
             near = side[:least]
             peak = int(np.argmax(near))
             if near[peak] < END_STROKE * height or peak + 2 >= least:
-                continue
+                continue  # no tall upright, or no room after it for the ink to fall
             low = peak + 1 + int(np.argmin(near[peak + 1:]))
-            if (near[low] > END_GAP * near[peak] or np.count_nonzero(side[low:]) < 2 * least
-                    or (best[end] and near[peak] <= best[end][0])):
+            if (near[low] > END_GAP * near[peak]
+                    or np.count_nonzero(side[low:]) < 2 * least  # a digit's width of ink beyond
+                    or (best[end] and near[peak] <= best[end][0])):  # (a slant that shows it taller)
                 continue
             column = inked[0] + low if end == 0 else inked[-1] - low
             best[end] = (near[peak], column - pad + shift, max(1, low - peak - 1))
@@ -476,8 +477,6 @@ CUT = 0.5  # the log-cost of cutting through a stroke's width of ink
 EACH = 0.05
 BRIDGE = 0.1  # gaps this narrow (of the writing's height) within a digit are a pencil that skipped
 GAP = 0.35  # atoms further apart than this share of the writing's height are two digits
-
-
 FLAT = 2.0  # no digit is more than this many times as wide as it is high
 
 
