@@ -4,7 +4,7 @@ A form's lines are printed: long, straight, thin, and square to each other.
 A box is a base line with an upright line at each end and a top line; a
 comb (for postcodes and account numbers) is a base line with short teeth
 between its cells, at regular spacing. The digits written in it are read
-one a cell, in the cells' order, and empty cells are skipped. Left in, the
+one a cell, in the cells' order, and empty cells are skipped (cells.py). Left in, the
 box would go into the 28x28 input with the digit (a 7 in a box reads as
 anything but a 7). A form's line to write on ("Amount: ______") is a
 form of one cell, the space over the line: thinner than the pen, and far
@@ -17,10 +17,9 @@ from typing import Optional
 import cv2
 import numpy as np
 
-from ._shared import NoDigitFound, components_with_stats
+from ._shared import components_with_stats
 from .printed import (SQUARE, Line, alone, centre_across, drawn, joined, level_angle, line_pieces,
                       middle_of, runs_off, standing, straight_length, thickness_of, turned)
-from .segment import Atom, Candidate, Writing, digit_input
 
 SQUARE_TO_BASE = np.tan(np.radians(4))  # a form's uprights are within 4 degrees of square to its base
 SQUARE_AT_ENDS = np.tan(np.radians(12))  # (its two ends, within 12)
@@ -557,60 +556,3 @@ def _run_ends(mask, axis):
     last = first + np.bincount(ids, minlength=first.size) - 1
     ends = [(e[ids] * lines).reshape(-1, size + 1)[:, :-1] for e in (first, last)]
     return [e.T if axis == 0 else e for e in ends]
-
-
-# Reading a form ---------------------------------------------------------------------
-
-def reaching_in(mask, inside):
-    """The pieces of an ink mask that reach into `inside` (a form's cells)."""
-    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
-    keep = np.zeros(n, bool)
-    keep[labels[mask & inside]] = True
-    keep[0] = False
-    return keep[labels]
-
-
-def digits_in_cells(form, mask, ink, to_picture, along=None):
-    """One candidate digit for each cell of a form holding a digit; None if
-    no cell does (a thin pen's loop can look like a box: read it as ink).
-    along: the lines' pixels a pen's stroke may lie on; a digit touching
-    them is a second candidate with them, after the cells' own (the first
-    `atoms`), and the network's surer reading is chosen."""
-    digits, alternatives = [], []
-    if along is not None:
-        _, wider = cv2.connectedComponents((mask | along).astype(np.uint8), connectivity=8)
-    n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
-    px, py, pw, ph = (stats[:, i].astype(np.float64) for i in range(4))
-    for cx, cy, cw, ch in form.cells:
-        # The pieces mostly inside the cell (a digit may reach over its box).
-        across = np.clip(np.minimum(px + pw, cx + cw) - np.maximum(px, cx), 0, None)
-        down = np.clip(np.minimum(py + ph, cy + ch) - np.maximum(py, cy), 0, None)
-        inside = (across * down >= 0.5 * pw * ph) & (np.maximum(pw, ph) >= 0.15 * min(cw, ch))
-        inside[0] = False
-        if not inside.any():
-            continue  # an empty box
-        x0, y0 = stats[inside, 0].min(), stats[inside, 1].min()
-        x1, y1 = (stats[inside, 0] + stats[inside, 2]).max(), (stats[inside, 1] + stats[inside, 3]).max()
-        if y1 - y0 < 0.25 * ch:
-            continue  # scraps, not a digit written in the box
-        local = np.isin(labels[y0:y1, x0:x1], np.flatnonzero(inside))
-        try:
-            x, box = digit_input([Atom(local, (x0, y0, x1 - x0, y1 - y0))], ink)
-        except NoDigitFound:
-            continue
-        cell = len(digits)
-        digits.append(Candidate(cell, cell, x, to_picture(box)))
-        if along is not None:
-            pieces = np.unique(wider[y0:y1, x0:x1][local])
-            whole = np.isin(wider, pieces[pieces > 0])
-            if np.count_nonzero(whole & along):
-                ys, xs = np.nonzero(whole)
-                wx0, wy0, wx1, wy1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
-                try:
-                    x, box = digit_input([Atom(whole[wy0:wy1, wx0:wx1], (wx0, wy0, wx1 - wx0, wy1 - wy0))], ink)
-                    alternatives.append(Candidate(cell, cell, x, to_picture(box)))
-                except NoDigitFound:
-                    pass
-    if not digits:
-        return None  # no digit in any cell: what looked like a form may be one
-    return Writing(len(digits), digits + alternatives)

@@ -13,11 +13,12 @@ import numpy as np
 
 from ._shared import (MIN_WORK_SIZE, WORK_SIZE, NoDigitFound, bounding_box, resize_longest, straight_line,
                       stroke_width)
+from .cells import digits_in_cells, reaching_in
 from .colour import to_8bit, to_grey
 from .crop import cut_out
 from .form import FINE, centre, fit_box, fix_stroke_width, straighten, tutorial
 from .ground import Ground, as_it_is, cut_frame, find_ground, on_plate, runs_along
-from .forms import digits_in_cells, find_form, reaching_in
+from .forms import find_form
 from .frames import frame_round, plate_round
 from .ink import Page, quieten, threshold_ink
 from .lines import pen_on_lines, ruled_paper, without_scraps
