@@ -55,9 +55,12 @@ class Form:
         are the top of a comb's end, photographed from one side, leaning
         out of the line drawn for it: thin uprights at the form's very
         ends, from high in the cell, their feet well above the base (a 1
-        written there stands on it)."""
-        n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
+        written there stands on it). None for a form of one cell: a digit
+        alone in its box may stand right by its side."""
         tops = np.zeros(mask.shape, bool)
+        if len(self.cells) < 2:
+            return tops
+        n, labels, stats, _ = components_with_stats(mask.astype(np.uint8))
         (x0, y, _, h), (x1, _, w1, _) = self.cells[0], self.cells[-1]
         for i in range(1, n):
             px, py, pw, ph = (int(v) for v in stats[i, :4])

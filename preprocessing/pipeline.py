@@ -231,8 +231,7 @@ def _read_number(img, seen, zoomed=False, ruled=False, coarse=True):
         # The lines taken out, but not the pen's strokes crossing them.
         crossing, along = form.pen_on_lines(on_form[0], search.stroke)
         kept = on_form[0] & (~form.lines | crossing)
-        if len(form.cells) > 1:
-            kept &= ~form.end_tops(kept & form.inside(), search.stroke)
+        kept &= ~form.end_tops(kept & form.inside(), search.stroke)
         cells = digits_in_cells(form, kept, on_form[1], in_picture, along)
     if form is not None and cells is None and form.empty(on_form[0]):
         raise NoDigitFound("no digit found: the printed boxes are empty")
